@@ -1,0 +1,204 @@
+// The one IPC contract between renderer and main: every channel with its request and
+// response schema, and every event main pushes to the renderer. Main validates every
+// request against these schemas (strict: unknown fields are refused); the preload
+// exposes exactly these method names and nothing else; the renderer imports only types.
+import { z } from 'zod';
+
+const text = (max = 512) => z.string().max(max);
+
+export const ErrorValueSchema = z.strictObject({
+  /** Stable machine code, e.g. "PIN_INCORRECT", "TOKEN_NOT_PRESENT", "BAD_REQUEST". */
+  code: text(64),
+  /** What went wrong, in plain language. */
+  message: text(2000),
+  /** What the person in front of the screen should do about it. */
+  action: text(2000),
+});
+export type ErrorValue = z.infer<typeof ErrorValueSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+export const TokenFlagsSchema = z.strictObject({
+  tokenInitialized: z.boolean(),
+  loginRequired: z.boolean(),
+  userPinInitialized: z.boolean(),
+  userPinCountLow: z.boolean(),
+  userPinFinalTry: z.boolean(),
+  userPinLocked: z.boolean(),
+  userPinToBeChanged: z.boolean(),
+  soPinCountLow: z.boolean(),
+  soPinFinalTry: z.boolean(),
+  soPinLocked: z.boolean(),
+  soPinToBeChanged: z.boolean(),
+  protectedAuthenticationPath: z.boolean(),
+  hasRng: z.boolean(),
+  writeProtected: z.boolean(),
+});
+export type TokenFlags = z.infer<typeof TokenFlagsSchema>;
+
+/** One word for a token's health, derived from its flags (most severe wins). */
+export const TokenStateSchema = z.enum([
+  'absent',
+  'uninitialized',
+  'user-pin-locked',
+  'so-pin-locked',
+  'user-pin-final-try',
+  'user-pin-count-low',
+  'user-pin-not-set',
+  'write-protected',
+  'ready',
+]);
+export type TokenState = z.infer<typeof TokenStateSchema>;
+
+export const TokenFactsSchema = z.strictObject({
+  /** PKCS#11 slot id as a decimal string (CK_SLOT_ID may exceed 2^53). */
+  slotId: text(32),
+  slotDescription: text(),
+  slotManufacturer: text(),
+  tokenPresent: z.boolean(),
+  removableDevice: z.boolean(),
+  hardwareSlot: z.boolean(),
+  /** Token facts; null when no token is present in the slot. */
+  token: z
+    .strictObject({
+      label: text(),
+      manufacturer: text(),
+      model: text(),
+      serial: text(),
+      firmwareVersion: text(16),
+      hardwareVersion: text(16),
+      flags: TokenFlagsSchema,
+      /** Bytes; null when the token does not report it (CK_UNAVAILABLE_INFORMATION). */
+      freePublicMemory: z.number().nullable(),
+      freePrivateMemory: z.number().nullable(),
+      totalPublicMemory: z.number().nullable(),
+      totalPrivateMemory: z.number().nullable(),
+      sessionCount: z.number().nullable(),
+    })
+    .nullable(),
+  state: TokenStateSchema,
+  /** Plain-language explanation of `state` and what to do about it. */
+  stateDetail: text(2000),
+});
+export type TokenFacts = z.infer<typeof TokenFactsSchema>;
+
+export const ModuleInfoSchema = z.strictObject({
+  path: text(4096),
+  libraryDescription: text(),
+  manufacturer: text(),
+  cryptokiVersion: text(16),
+  libraryVersion: text(16),
+});
+export type ModuleInfo = z.infer<typeof ModuleInfoSchema>;
+
+export const ModuleCandidateSchema = z.strictObject({
+  vendor: text(),
+  path: text(4096),
+  exists: z.boolean(),
+});
+export type ModuleCandidate = z.infer<typeof ModuleCandidateSchema>;
+
+export const UsbDeviceSchema = z.strictObject({
+  vendorId: z.number().int().min(0).max(0xffff),
+  productId: z.number().int().min(0).max(0xffff),
+  /** Known product name, e.g. "YubiHSM 2"; null for an unrecognized device. */
+  product: text().nullable(),
+  kind: z.enum(['hsm', 'token', 'other']),
+  serial: text().nullable(),
+  location: text(),
+});
+export type UsbDevice = z.infer<typeof UsbDeviceSchema>;
+
+export const UsbStatusSchema = z.strictObject({
+  available: z.boolean(),
+  /** Why USB is unavailable, e.g. "USB unavailable: /sys/bus/usb is absent". */
+  reason: text(2000).nullable(),
+  devices: z.array(UsbDeviceSchema),
+});
+export type UsbStatus = z.infer<typeof UsbStatusSchema>;
+
+export const UsbEventSchema = z.strictObject({
+  type: z.enum(['attach', 'detach']),
+  device: UsbDeviceSchema,
+  at: text(64),
+});
+export type UsbEvent = z.infer<typeof UsbEventSchema>;
+
+export const CheckSchema = z.strictObject({
+  id: text(64),
+  title: text(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  /** Always filled: why the check passed, warned or failed. */
+  reason: text(4000),
+  /** What to do when it did not pass; empty when it passed. */
+  action: text(2000),
+});
+export type Check = z.infer<typeof CheckSchema>;
+
+export const RoomReportSchema = z.strictObject({
+  generatedAt: text(64),
+  /** Rehearsal mode relaxes the air-gap and UTC checks to warnings. */
+  rehearsal: z.boolean(),
+  ready: z.boolean(),
+  checks: z.array(CheckSchema),
+});
+export type RoomReport = z.infer<typeof RoomReportSchema>;
+
+export const RehearsalInfoSchema = z.strictObject({
+  active: z.boolean(),
+  /** Why the app is in rehearsal mode, shown to the operator. */
+  reason: text(2000),
+  tokenDirectory: text(4096).nullable(),
+});
+export type RehearsalInfo = z.infer<typeof RehearsalInfoSchema>;
+
+export const StatusSnapshotSchema = z.strictObject({
+  rehearsal: RehearsalInfoSchema,
+  module: ModuleInfoSchema.nullable(),
+  moduleError: ErrorValueSchema.nullable(),
+  tokens: z.array(TokenFactsSchema),
+  usb: UsbStatusSchema,
+  room: RoomReportSchema,
+});
+export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
+
+const none = z.strictObject({});
+
+/** Channel name (also the preload method name) → request and response schemas. */
+export const contract = {
+  getStatus: { request: none, response: StatusSnapshotSchema },
+  checkRoom: { request: none, response: RoomReportSchema },
+  listModuleCandidates: { request: none, response: z.array(ModuleCandidateSchema) },
+  useModule: { request: z.strictObject({ path: z.string().min(1).max(4096) }), response: StatusSnapshotSchema },
+  refreshTokens: { request: none, response: StatusSnapshotSchema },
+  getMechanisms: {
+    request: z.strictObject({ slotId: z.string().regex(/^\d{1,20}$/) }),
+    response: z.array(z.strictObject({ name: text(128), value: z.number().int().nonnegative() })),
+  },
+} as const;
+
+/** Events main pushes to the renderer, with their payload schemas. */
+export const events = {
+  usbChanged: z.strictObject({ status: UsbStatusSchema, event: UsbEventSchema.nullable() }),
+  statusChanged: StatusSnapshotSchema,
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<Contract[C]['response']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const CHANNELS = Object.keys(contract) as Channel[];
+export const EVENTS = Object.keys(events) as EventName[];
+
+/** The IPC channel string used on the wire for a contract channel or event. */
+export const ipcChannel = (name: Channel | EventName): string => `conclave:${name}`;
+
+/** What the preload exposes as `window.conclave`: one method per channel, plus `on`. */
+export type ConclaveApi = {
+  [C in Channel]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

@@ -3,7 +3,7 @@
 // each into a single file so the preload stays sandbox-compatible (it may only
 // require('electron')) and the CLI runs under plain Node without a TypeScript loader.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +22,6 @@ const common = {
   define: { 'process.env.CONCLAVE_BUILD': JSON.stringify(production ? 'production' : 'development') },
 };
 
-rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 await Promise.all([

@@ -1,1 +1,48 @@
-// Placeholder entry; replaced by the CLI work.
+// The `conclave` command line (bin in package.json, built to dist/cli/conclave.cjs): the
+// composition root for plain Node. It wires the real HSM worker, USB watcher and probes
+// into the commands and sets the exit status; it never imports electron.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listModuleCandidates } from '../../native/hsm/module-candidates';
+import { forkHsmClient } from '../hsm/hsm-client';
+import { packageRoot } from '../hsm/worker-script';
+import { createStatusService } from '../status/status-service';
+import { run } from './run';
+import type { CliRuntime } from './runtime';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function terminalWidth(): number {
+  const columns = process.stdout.columns ?? Number(process.env.COLUMNS);
+  return Number.isFinite(columns) && columns >= 60 ? Math.min(columns, 160) : 100;
+}
+
+const runtime: CliRuntime = {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  width: terminalWidth(),
+  version: version(),
+  hsm: (env) => forkHsmClient({ env }),
+  createStatusService,
+  listModuleCandidates: () => listModuleCandidates(),
+};
+
+run(process.argv.slice(2), runtime).then(
+  (code) => {
+    // exitCode, not exit(): pending output to a pipe is written before the process ends.
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`conclave: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,22 @@
+// The ceremony design system: every screen builds from these.
+export { AppShell, type AppShellProps } from './AppShell';
+export { Banner, ErrorBanner, type BannerProps, type BannerTone, type ErrorBannerProps } from './Banner';
+export { Button, type ButtonProps, type ButtonVariant } from './Button';
+export { Card, Panel, type CardProps } from './Card';
+export { cx } from './classes';
+export { DataTable, type Column, type DataTableProps } from './DataTable';
+export { Disclosure, type DisclosureProps } from './Disclosure';
+export { EmptyState } from './EmptyState';
+export { ErrorBoundary } from './ErrorBoundary';
+export { Fingerprint, groupHex, normalizeHex, type FingerprintProps } from './Fingerprint';
+export { Icon, type IconName } from './icons';
+export { KeyValueList, type KeyValueItem } from './KeyValueList';
+export { LiveRegion } from './LiveRegion';
+export { RehearsalBanner, type RehearsalBannerProps } from './RehearsalBanner';
+export { RehearsalMark } from './RehearsalMark';
+export { ShortcutHints } from './ShortcutHints';
+export { Progress, Spinner, type ProgressProps } from './Spinner';
+export { StatusBadge, type StatusBadgeProps } from './StatusBadge';
+export { TextField, type TextFieldProps } from './TextField';
+export { toneIcon, toneWord, type Tone } from './tone';
+export { useShortcuts, type Shortcut } from './useShortcuts';

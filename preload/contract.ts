@@ -3,6 +3,9 @@
 // request against these schemas (strict: unknown fields are refused); the preload
 // exposes exactly these method names and nothing else; the renderer imports only types.
 import { z } from 'zod';
+import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventNameOnWire } from './channels';
+
+export { ipcChannel } from './channels';
 
 const text = (max = 512) => z.string().max(max);
 
@@ -190,11 +193,15 @@ export type ResponseOf<C extends Channel> = z.infer<Contract[C]['response']>;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
-export const CHANNELS = Object.keys(contract) as Channel[];
-export const EVENTS = Object.keys(events) as EventName[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
+export const EVENTS: readonly EventName[] = EVENT_NAMES;
 
-/** The IPC channel string used on the wire for a contract channel or event. */
-export const ipcChannel = (name: Channel | EventName): string => `conclave:${name}`;
+// Compile-time proof that channels.ts and the tables above name the same things.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelsMatch: Same<ChannelName, Channel> = true;
+const eventsMatch: Same<EventNameOnWire, EventName> = true;
+void channelsMatch;
+void eventsMatch;
 
 /** What the preload exposes as `window.conclave`: one method per channel, plus `on`. */
 export type ConclaveApi = {

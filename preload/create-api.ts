@@ -2,7 +2,8 @@
 // channel and subscribe to one. The Electron preload passes ipcRenderer; the browser
 // tests pass a binding into the test process. Both therefore expose exactly the same
 // method names, derived from the contract table and nothing else.
-import { CHANNELS, EVENTS, ipcChannel, type ConclaveApi, type EventName, type Result } from './contract';
+import { CHANNEL_NAMES, EVENT_NAMES, ipcChannel } from './channels';
+import type { ConclaveApi, EventName, Result } from './contract';
 
 export interface IpcLike {
   invoke(channel: string, payload: unknown): Promise<unknown>;
@@ -21,7 +22,7 @@ const transportFailure = (channel: string, cause: unknown): Result<never> => ({
 
 export function createApi(ipc: IpcLike): ConclaveApi {
   const api: Record<string, unknown> = {};
-  for (const channel of CHANNELS) {
+  for (const channel of CHANNEL_NAMES) {
     api[channel] = async (request: unknown) => {
       try {
         return (await ipc.invoke(ipcChannel(channel), request ?? {})) as Result<unknown>;
@@ -31,7 +32,7 @@ export function createApi(ipc: IpcLike): ConclaveApi {
     };
   }
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
-    if (!EVENTS.includes(event)) throw new Error(`Unknown Conclave event "${String(event)}".`);
+    if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`Unknown Conclave event "${String(event)}".`);
     return ipc.on(ipcChannel(event), listener);
   };
   return Object.freeze(api) as ConclaveApi;

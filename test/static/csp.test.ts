@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../main/shell/csp';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../main/shell/csp';
 import { ROOT } from './source-files';
 
 function directives(policy: string): Map<string, string[]> {
@@ -54,7 +54,7 @@ describe('Content-Security-Policy', () => {
     const metas = [...html.matchAll(/<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(["'])(.*?)\1\s*\/?>/gis)];
     assert.equal(metas.length, 1, 'renderer/index.html has one CSP <meta> tag (http-equiv before content)');
     const meta = metas[0]!;
-    assert.equal(decodeEntities(meta[2]!), CONTENT_SECURITY_POLICY);
+    assert.equal(decodeEntities(meta[2]!), META_CONTENT_SECURITY_POLICY);
     const firstLoad = html.search(/<script|<link\s+rel=["']stylesheet|<style/i);
     assert.ok(firstLoad === -1 || meta.index! < firstLoad, 'the CSP <meta> comes before any script or stylesheet');
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline scripts');

@@ -4,23 +4,9 @@ import { describe, it } from 'node:test';
 import { deriveTokenState, toTokenFacts } from '../../../main/hsm/token-state';
 import type { SlotFacts, TokenFlagFacts } from '../../../native/hsm/protocol';
 import { TokenFactsSchema } from '../../../preload/contract';
+import { readyTokenFlags } from '../../helpers/token-flags';
 
-const readyFlags: TokenFlagFacts = {
-  tokenInitialized: true,
-  loginRequired: true,
-  userPinInitialized: true,
-  userPinCountLow: false,
-  userPinFinalTry: false,
-  userPinLocked: false,
-  userPinToBeChanged: false,
-  soPinCountLow: false,
-  soPinFinalTry: false,
-  soPinLocked: false,
-  soPinToBeChanged: false,
-  protectedAuthenticationPath: false,
-  hasRng: true,
-  writeProtected: false,
-};
+const readyFlags: TokenFlagFacts = readyTokenFlags();
 
 const state = (flags: Partial<TokenFlagFacts>) => deriveTokenState({ tokenPresent: true, token: { flags: { ...readyFlags, ...flags } } });
 

@@ -5,23 +5,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConclaveApi, ErrorValue, EventName, EventPayload, Result, StatusSnapshot } from '../../../preload/contract';
 import { createStatusStore } from '../../../renderer/stores/status-store';
+import { readyTokenFlags } from '../../helpers/token-flags';
 
-const flags = {
-  tokenInitialized: true,
-  loginRequired: true,
-  userPinInitialized: true,
-  userPinCountLow: false,
-  userPinFinalTry: false,
-  userPinLocked: false,
-  userPinToBeChanged: false,
-  soPinCountLow: false,
-  soPinFinalTry: false,
-  soPinLocked: false,
-  soPinToBeChanged: false,
-  protectedAuthenticationPath: false,
-  hasRng: true,
-  writeProtected: false,
-};
+const flags = readyTokenFlags();
 
 function snapshot(label: string, serial = 'serial-1', modulePath = '/usr/lib/softhsm/libsofthsm2.so'): StatusSnapshot {
   return {

@@ -4,24 +4,9 @@ import type { ClockReport } from '../../../native/probes/clock';
 import type { NetworkReport } from '../../../native/probes/network';
 import type { RemovableMediaReport } from '../../../native/probes/removable-media';
 import type { RoomFacts } from '../../../main/room/room-checks';
+import { readyTokenFlags } from '../../helpers/token-flags';
 
-export const flags = (overrides: Partial<TokenFlags> = {}): TokenFlags => ({
-  tokenInitialized: true,
-  loginRequired: true,
-  userPinInitialized: true,
-  userPinCountLow: false,
-  userPinFinalTry: false,
-  userPinLocked: false,
-  userPinToBeChanged: false,
-  soPinCountLow: false,
-  soPinFinalTry: false,
-  soPinLocked: false,
-  soPinToBeChanged: false,
-  protectedAuthenticationPath: false,
-  hasRng: true,
-  writeProtected: false,
-  ...overrides,
-});
+export const flags = readyTokenFlags;
 
 export function token(label: string, slotId: string, state: TokenState, stateDetail = `${label} is ${state}.`, flagOverrides: Partial<TokenFlags> = {}): TokenFacts {
   return {

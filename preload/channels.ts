@@ -9,9 +9,25 @@ export const CHANNEL_NAMES = [
   'useModule',
   'refreshTokens',
   'getMechanisms',
+  'quorumCalibrate',
+  'quorumSetupBegin',
+  'quorumSetupSeal',
+  'quorumSetupSave',
+  'quorumEnvelopeQr',
+  'quorumSetupProve',
+  'quorumSetupComplete',
+  'quorumSetupCancel',
+  'quorumLoginBegin',
+  'quorumLoginPresent',
+  'quorumLoginAtDevice',
+  'quorumLoginCancel',
+  'quorumReshareBegin',
+  'quorumResharePresent',
+  'quorumReshareCommit',
+  'inspectEnvelope',
 ] as const;
 
-export const EVENT_NAMES = ['usbChanged', 'statusChanged'] as const;
+export const EVENT_NAMES = ['usbChanged', 'statusChanged', 'quorumChanged'] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type EventNameOnWire = (typeof EVENT_NAMES)[number];

@@ -165,6 +165,117 @@ export const StatusSnapshotSchema = z.strictObject({
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
 
+// ---- Quorum (issue 3) -------------------------------------------------------------
+
+const name = z.string().trim().min(1).max(64);
+const hex = (len?: number) => (len ? z.string().regex(new RegExp(`^[0-9a-f]{${len}}$`)) : z.string().regex(/^[0-9a-f]*$/).max(256));
+const absolutePath = z.string().min(1).max(4096);
+/** A passphrase or PIN typed by a person. Main copies it into bytes and never logs or stores it. */
+const secretText = z.string().min(1).max(1024);
+
+export const PolicyInputSchema = z.strictObject({
+  threshold: z.number().int().min(1).max(255),
+  custodians: z.array(z.strictObject({ name, group: name.optional() })).min(2).max(255),
+  groups: z.array(z.strictObject({ name, threshold: z.number().int().min(1).max(255) })).max(16).optional(),
+  groupThreshold: z.number().int().min(1).max(16).optional(),
+});
+export type PolicyInput = z.infer<typeof PolicyInputSchema>;
+
+export const FingerprintSchema = z.strictObject({ hex: text(200), words: z.array(text(16)).max(32) });
+export type FingerprintView = z.infer<typeof FingerprintSchema>;
+
+/** Where an envelope comes from when a custodian presents it. */
+export const EnvelopeSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: absolutePath }),
+  z.strictObject({ kind: z.literal('qr-image'), path: absolutePath }),
+  z.strictObject({ kind: z.literal('text'), text: z.string().min(1).max(64 * 1024) }),
+]);
+export type EnvelopeSource = z.infer<typeof EnvelopeSourceSchema>;
+
+export const KdfSummarySchema = z.strictObject({
+  memoryKiB: z.number().int(),
+  iterations: z.number().int(),
+  parallelism: z.number().int(),
+});
+
+export const SetupCustodianViewSchema = z.strictObject({
+  index: z.number().int(),
+  name: text(64),
+  group: text(64).nullable(),
+  sealed: z.boolean(),
+  fingerprint: FingerprintSchema.nullable(),
+  /** Where the envelope was written, with the SHA-256 of the bytes read back. */
+  savedTo: text(4096).nullable(),
+  savedSha256: text(64).nullable(),
+  proven: z.boolean(),
+  failedProofs: z.number().int(),
+});
+
+export const QuorumSetupViewSchema = z.strictObject({
+  setupId: text(64),
+  ceremonyId: text(128),
+  /** Non-null while this setup is a re-share: the nonce it is bound to. */
+  reshareNonce: text(64).nullable(),
+  policySummary: text(),
+  threshold: z.number().int(),
+  total: z.number().int(),
+  phase: z.enum(['sealing', 'receipts', 'ready-to-complete', 'complete', 'failed', 'cancelled']),
+  kdf: KdfSummarySchema,
+  custodians: z.array(SetupCustodianViewSchema),
+  outputDirectory: text(4096),
+  recordPath: text(4096).nullable(),
+  /** Why the setup failed, when phase is failed. */
+  failure: ErrorValueSchema.nullable(),
+});
+export type QuorumSetupView = z.infer<typeof QuorumSetupViewSchema>;
+
+export const QuorumLoginViewSchema = z.strictObject({
+  sessionId: text(64),
+  ceremonyId: text(128),
+  purpose: z.enum(['login', 'reshare']),
+  policySummary: text(),
+  slotId: text(32),
+  tokenLabel: text(),
+  /** Custodians whose verified share is held now, with when it expires. */
+  present: z.array(z.strictObject({ index: z.number().int(), name: text(64), group: text(64).nullable(), expiresAt: text(64) })),
+  /** Plain-language progress, e.g. "2 of 3: Alice, Bob". */
+  progress: text(),
+  satisfied: z.boolean(),
+  loggedIn: z.boolean(),
+  /** Wrong passphrases so far, per custodian. */
+  failedAttempts: z.array(z.strictObject({ name: text(64), count: z.number().int() })),
+  shareLifetimeSeconds: z.number().int(),
+  /** The token uses a PIN pad or PED: custodians authenticate at the device instead. */
+  protectedAuthenticationPath: z.boolean(),
+  /** Why the session ended (expiry, HSM removed, cancelled), or null while it is open. */
+  ended: text(2000).nullable(),
+});
+export type QuorumLoginView = z.infer<typeof QuorumLoginViewSchema>;
+
+export const ReshareViewSchema = z.strictObject({
+  reshareId: text(64),
+  nonce: text(64),
+  oldQuorum: QuorumLoginViewSchema,
+  newSetup: QuorumSetupViewSchema,
+  committed: z.boolean(),
+});
+export type ReshareView = z.infer<typeof ReshareViewSchema>;
+
+export const EnvelopeInfoSchema = z.strictObject({
+  ceremonyId: text(128),
+  custodian: text(64),
+  index: z.number().int(),
+  group: text(64).nullable(),
+  policySummary: text(),
+  threshold: z.number().int(),
+  total: z.number().int(),
+  kdf: KdfSummarySchema,
+  fingerprint: FingerprintSchema,
+  rehearsal: z.boolean(),
+  reshareNonce: text(64).nullable(),
+});
+export type EnvelopeInfo = z.infer<typeof EnvelopeInfoSchema>;
+
 const none = z.strictObject({});
 
 /** Channel name (also the preload method name) → request and response schemas. */
@@ -174,6 +285,62 @@ export const contract = {
   listModuleCandidates: { request: none, response: z.array(ModuleCandidateSchema) },
   useModule: { request: z.strictObject({ path: z.string().min(1).max(4096) }), response: StatusSnapshotSchema },
   refreshTokens: { request: none, response: StatusSnapshotSchema },
+  quorumCalibrate: {
+    request: none,
+    response: z.strictObject({ kdf: KdfSummarySchema, milliseconds: z.number() }),
+  },
+  quorumSetupBegin: {
+    request: z.strictObject({
+      slotId: z.string().regex(/^\d{1,20}$/),
+      ceremonyId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/).optional(),
+      policy: PolicyInputSchema,
+      outputDirectory: absolutePath,
+      /** Label for an uninitialized token, which setup initializes. */
+      tokenLabel: z.string().min(1).max(32).optional(),
+      /** Current PINs of an already initialized token, typed by the administrator once. */
+      currentPins: z.strictObject({ soPin: secretText, userPin: secretText }).optional(),
+    }),
+    response: QuorumSetupViewSchema,
+  },
+  quorumSetupSeal: {
+    request: z.strictObject({ setupId: text(64), index: z.number().int().min(1).max(255), passphrase: secretText, passphraseRepeat: secretText }),
+    response: QuorumSetupViewSchema,
+  },
+  quorumSetupSave: {
+    request: z.strictObject({ setupId: text(64), index: z.number().int().min(1).max(255), directory: absolutePath }),
+    response: QuorumSetupViewSchema,
+  },
+  quorumEnvelopeQr: {
+    request: z.strictObject({ setupId: text(64), index: z.number().int().min(1).max(255) }),
+    response: z.strictObject({ pngDataUrl: z.string().max(2_000_000), fingerprint: FingerprintSchema }),
+  },
+  quorumSetupProve: {
+    request: z.strictObject({ setupId: text(64), index: z.number().int().min(1).max(255), source: EnvelopeSourceSchema, passphrase: secretText }),
+    response: QuorumSetupViewSchema,
+  },
+  quorumSetupComplete: { request: z.strictObject({ setupId: text(64) }), response: QuorumSetupViewSchema },
+  quorumSetupCancel: { request: z.strictObject({ setupId: text(64) }), response: QuorumSetupViewSchema },
+  quorumLoginBegin: {
+    request: z.strictObject({ recordPath: absolutePath, slotId: z.string().regex(/^\d{1,20}$/) }),
+    response: QuorumLoginViewSchema,
+  },
+  quorumLoginPresent: {
+    request: z.strictObject({ sessionId: text(64), source: EnvelopeSourceSchema, passphrase: secretText }),
+    response: QuorumLoginViewSchema,
+  },
+  /** Protected authentication path: custodians authenticate at the PIN pad / PED. */
+  quorumLoginAtDevice: { request: z.strictObject({ sessionId: text(64) }), response: QuorumLoginViewSchema },
+  quorumLoginCancel: { request: z.strictObject({ sessionId: text(64) }), response: QuorumLoginViewSchema },
+  quorumReshareBegin: {
+    request: z.strictObject({ recordPath: absolutePath, slotId: z.string().regex(/^\d{1,20}$/), policy: PolicyInputSchema, outputDirectory: absolutePath }),
+    response: ReshareViewSchema,
+  },
+  quorumResharePresent: {
+    request: z.strictObject({ reshareId: text(64), source: EnvelopeSourceSchema, passphrase: secretText }),
+    response: ReshareViewSchema,
+  },
+  quorumReshareCommit: { request: z.strictObject({ reshareId: text(64), nonce: hex(64) }), response: ReshareViewSchema },
+  inspectEnvelope: { request: z.strictObject({ source: EnvelopeSourceSchema }), response: EnvelopeInfoSchema },
   getMechanisms: {
     request: z.strictObject({ slotId: z.string().regex(/^\d{1,20}$/) }),
     response: z.array(z.strictObject({ name: text(128), value: z.number().int().nonnegative() })),
@@ -184,6 +351,8 @@ export const contract = {
 export const events = {
   usbChanged: z.strictObject({ status: UsbStatusSchema, event: UsbEventSchema.nullable() }),
   statusChanged: StatusSnapshotSchema,
+  /** A login session changed by itself: a share expired, the HSM was removed. */
+  quorumChanged: QuorumLoginViewSchema,
 } as const;
 
 export type Contract = typeof contract;

@@ -140,7 +140,7 @@ export type Check = z.infer<typeof CheckSchema>;
 
 export const RoomReportSchema = z.strictObject({
   generatedAt: text(64),
-  /** Rehearsal mode relaxes the air-gap and UTC checks to warnings. */
+  /** Rehearsal mode relaxes the air-gap, wireless, bluetooth and UTC checks to warnings. */
   rehearsal: z.boolean(),
   ready: z.boolean(),
   checks: z.array(CheckSchema),

@@ -59,7 +59,7 @@ export interface GenerateKeyRequest {
   type: KeySpecType;
   label: string;
   role: KeyRole;
-  /** CKA_ID as hex; a fresh random id (from the token's RNG) when left out. */
+  /** CKA_ID as hex; when left out, a fresh random id from the token's RNG (the OS CSPRNG if the token's RNG refuses: an id names a key, it is not key material). */
   id?: string;
 }
 

@@ -300,7 +300,7 @@ export function tokensCheck(hsm: HsmFacts): Check {
   const unused = blank.length ? ` Also ${plural(blank.length, 'uninitialized token')}, not used: slot ${blank.map((t) => t.slotId).join(', ')}.` : '';
   const summary = `${plural(initialized.length, 'initialized token')}: ${lines.join('; ')}.${unused}`;
   const failing = initialized.filter((t) => FAIL_STATES.has(t.state));
-  const warning = initialized.filter((t) => WARN_STATES.has(t.state));
+  const warning = initialized.filter((t) => WARN_STATES.has(t.state) || flagConcerns(t) !== null);
   if (failing.length > 0) {
     return check({
       id: 'tokens',
@@ -316,10 +316,26 @@ export function tokensCheck(hsm: HsmFacts): Check {
       title,
       status: 'warn',
       reason: `${listing(warning.map(tokenName))} ${warning.length === 1 ? 'needs' : 'need'} attention. ${summary}`,
-      action: warning.map((t) => `${tokenName(t)}: ${t.stateDetail}`).join(' '),
+      action: warning.map((t) => `${tokenName(t)}: ${WARN_STATES.has(t.state) ? t.stateDetail : ''}${flagConcerns(t) ?? ''}`.trim()).join(' '),
     });
   }
   return check({ id: 'tokens', title, status: 'pass', reason: summary });
+}
+
+/**
+ * PIN flags that the one-word state leaves out (it ranks the user PIN first), which an
+ * operator must still see before a ceremony: an SO PIN with wrong attempts recorded, and
+ * PINs the token wants changed.
+ */
+function flagConcerns(t: TokenFacts): string | null {
+  const flags = t.token?.flags;
+  if (!flags) return null;
+  const notes: string[] = [];
+  if (flags.soPinFinalTry) notes.push('the SO PIN is on its final try: one more wrong SO PIN locks it.');
+  else if (flags.soPinCountLow) notes.push('wrong SO PIN attempts are recorded; make sure of the SO PIN before using it.');
+  if (flags.userPinToBeChanged) notes.push('the token asks for the user PIN to be changed.');
+  if (flags.soPinToBeChanged) notes.push('the token asks for the SO PIN to be changed.');
+  return notes.length ? ` Also ${notes.join(' ')}` : null;
 }
 
 export function usbCheck(usb: UsbStatus): Check {

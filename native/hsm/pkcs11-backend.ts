@@ -756,7 +756,7 @@ export class Pkcs11Backend {
           ? { countLow: false, finalTry: false, locked: true }
           : null;
       const method = pkcs11Method(error);
-      return pinRefusedError(owner, flags, method ? { where, method } : { where });
+      return pinRefusedError(owner, flags, method ? { where, method } : { where }, code);
     }
     return this.mapError(error, where, slotId);
   }
@@ -771,8 +771,8 @@ export class Pkcs11Backend {
     if (min !== null && max !== null && min > 0 && max >= min && (pin.length < min || pin.length > max)) {
       throw new DomainError({
         code: 'PIN_LEN_RANGE',
-        message: `The ${what} has ${pin.length} characters; this token needs ${min} to ${max}.`,
-        action: `Enter a PIN of ${min} to ${max} characters. Nothing was sent to the token, so no attempt was used.`,
+        message: `The ${what} is ${pin.length} bytes long (UTF-8); this token needs ${min} to ${max}.`,
+        action: `Enter a PIN of ${min} to ${max} bytes (plain ASCII characters count one byte each). Nothing was sent to the token, so no attempt was used.`,
       });
     }
   }
@@ -824,6 +824,8 @@ export class Pkcs11Backend {
     }
   }
 
+  // A CKA_ID only names a key; it is not key material, so when a token's RNG refuses
+  // the OS CSPRNG may stand in for it.
   private freshId(session: SessionRecord): Uint8Array {
     try {
       return copyBytes(this.api().C_GenerateRandom(session.handle, Buffer.alloc(16)));

@@ -438,6 +438,10 @@ export function domainErrorForReturnCode(code: number, context: Pkcs11ErrorConte
 
 export type PinOwner = 'user' | 'so';
 
+// CKR_PIN_INCORRECT and CKR_PIN_LOCKED (PKCS#11 2.40, section 5.1).
+const CKR_PIN_INCORRECT_CODE = 0xa0;
+const CKR_PIN_LOCKED_CODE = 0xa4;
+
 export interface PinCounterFlags {
   countLow: boolean;
   finalTry: boolean;
@@ -449,9 +453,26 @@ export interface PinCounterFlags {
  * the PIN is now locked, one try is left, or few tries are left. PKCS#11 tokens report
  * no exact count, only these flags.
  */
-export function pinRefusedError(owner: PinOwner, flags: PinCounterFlags | null, context: Pkcs11ErrorContext): DomainError {
+export function pinRefusedError(
+  owner: PinOwner,
+  flags: PinCounterFlags | null,
+  context: Pkcs11ErrorContext,
+  returnCode: number = CKR_PIN_INCORRECT_CODE,
+): DomainError {
   const who = owner === 'so' ? 'security officer (SO) PIN' : 'user PIN';
-  const detail = `${describeReturnCode(0xa0)}${context.method ? ` from ${context.method}` : ''}`;
+  const detail = `${describeReturnCode(returnCode)}${context.method ? ` from ${context.method}` : ''}`;
+  if (returnCode === CKR_PIN_LOCKED_CODE) {
+    // The token refused before looking at the PIN: it was locked already.
+    return new DomainError({
+      code: 'PIN_LOCKED',
+      message: `The ${who} is locked; the token refused the login without checking the PIN (${context.where}).`,
+      action:
+        owner === 'so'
+          ? 'Do not try again. A locked SO PIN means the token must be re-initialized, which erases its keys. Follow your ceremony\'s recovery procedure.'
+          : 'Do not try again. Only the security officer (SO) can unlock it by setting a new user PIN. Follow your ceremony\'s recovery procedure.',
+      detail,
+    });
+  }
   if (flags?.locked) {
     return new DomainError({
       code: 'PIN_LOCKED',

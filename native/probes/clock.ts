@@ -7,7 +7,7 @@ import { readLink, readText } from './fs-read';
 /**
  * No correct clock reads earlier than the day this probe was written, so an earlier
  * reading means the clock was never set (a dead RTC battery typically resets to 1970 or
- * 2000). A build may move this later by defining CONCLAVE_BUILD_TIME.
+ * 2000). Setting CONCLAVE_BUILD_TIME in the environment moves the floor later, never earlier.
  */
 export const EARLIEST_PLAUSIBLE_TIME = new Date('2026-11-28T00:00:00Z');
 

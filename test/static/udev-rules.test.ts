@@ -110,5 +110,8 @@ describe('udev rules (assets/udev/70-conclave-hsm.rules)', () => {
   it('grant nothing to an unrelated device', () => {
     assert.equal(grants({ idVendor: '046d', idProduct: 'c52b', manufacturer: 'Logitech', product: 'USB Receiver' }), false);
     assert.equal(grants({ idVendor: '04e6', idProduct: '5410', manufacturer: 'SCM Microsystems', product: 'SCR3500 reader' }), false);
+    // A product name alone is not enough for the name-matched HSMs.
+    assert.equal(grants({ idVendor: 'ffff', idProduct: 'ffff', manufacturer: 'Acme Toys', product: 'Luna night light' }), false);
+    assert.equal(grants({ idVendor: 'ffff', idProduct: 'ffff', manufacturer: 'Acme', product: 'nShield case' }), false);
   });
 });

@@ -261,7 +261,16 @@ describe('locked PINs', () => {
     backend.loadModule(fx.modulePath);
     const slot = backend.listSlots().find((s) => s.token?.label === 'Conclave Test');
     assert.ok(slot);
-    assert.throws(() => backend.login(slot.slotId, 'user', pin('user-secret-1')), { code: 'PIN_LOCKED' });
+    assert.throws(
+      () => backend.login(slot.slotId, 'user', pin('user-secret-1')),
+      (error: { code: string; message: string; detail?: string }) => {
+        assert.equal(error.code, 'PIN_LOCKED');
+        // Locked before this attempt: the message must not blame the PIN just typed.
+        assert.match(error.message, /is locked; the token refused the login without checking the PIN/);
+        assert.match(error.detail ?? '', /CKR_PIN_LOCKED/);
+        return true;
+      },
+    );
   });
 });
 

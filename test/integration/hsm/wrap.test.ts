@@ -241,7 +241,7 @@ describe('key wrapping', () => {
     }
   });
 
-  it('refuses RSA-OAEP for a private key target, and an unwrap without a user login', async () => {
+  it('refuses RSA-OAEP for a private key target, and an unwrap onto a label already taken', async () => {
     await rejectsWithCode(
       fx.client.unwrapKey({
         unwrappingKey: rsa.privateKey!.handle,

@@ -118,6 +118,16 @@ describe('module and token checks', () => {
     assert.match(low.reason, /user-pin-count-low \(A wrong PIN was entered recently\.\)/);
   });
 
+  test('a ready token still warns about SO PIN attempts and PINs the token wants changed', () => {
+    const finalTry = tokensCheck(hsm([token('Root CA', '1', 'ready', 'Ready.', { soPinFinalTry: true, soPinCountLow: true })]));
+    assert.equal(finalTry.status, 'warn');
+    assert.match(finalTry.action, /SO PIN is on its final try/);
+    const change = tokensCheck(hsm([token('Root CA', '1', 'ready', 'Ready.', { userPinToBeChanged: true })]));
+    assert.equal(change.status, 'warn');
+    assert.match(change.action, /asks for the user PIN to be changed/);
+    assert.equal(tokensCheck(hsm([token('Root CA', '1', 'ready')])).status, 'pass');
+  });
+
   test('only uninitialized tokens fail; no token at all fails', () => {
     const uninit = tokensCheck(hsm([token('', '1', 'uninitialized', 'Not initialized.', { tokenInitialized: false })]));
     assert.equal(uninit.status, 'fail');

@@ -361,6 +361,9 @@ export class HsmClient implements HsmPort {
           this.needsReload = false;
         } catch (e) {
           error = asDomainError(e);
+          // Nothing is loaded in this worker now; `module` must say so (the path is kept,
+          // so the next call tries the reload again).
+          this.moduleFacts = null;
         }
       } else {
         this.needsReload = false;

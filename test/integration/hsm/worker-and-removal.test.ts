@@ -1,6 +1,6 @@
 // The worker process dying or hanging, and the token disappearing mid-operation.
 import assert from 'node:assert/strict';
-import { readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { HsmClientEvent } from '../../../main/hsm/hsm-client';
@@ -121,6 +121,25 @@ describe('worker crash and hang', () => {
     assert.equal(fx.client.workerPid, undefined);
     assert.equal((await fx.client.mechanisms(fx.slotId)).length > 0, true);
     assert.ok(events.some((e) => e.type === 'worker-restarted' && e.moduleReloaded));
+  });
+
+  it('after a restart whose module reload fails, reports no module loaded and tries again on the next call', async (t) => {
+    const fx = makeSoftHsm(t);
+    const copy = join(fx.directory, 'libsofthsm2-copy.so');
+    copyFileSync(fx.modulePath, copy);
+    const client = clientFor(fx, t);
+    await client.loadModule(copy);
+    assert.ok(client.module);
+    const pid = client.workerPid;
+    assert.ok(pid);
+    process.kill(pid, 'SIGKILL');
+    await waitUntil(() => client.workerPid === undefined, 'the crash is noticed');
+    rmSync(copy);
+    await rejectsWithCode(client.listTokens(), 'MODULE_NOT_FOUND');
+    assert.equal(client.module, null, 'no module is loaded in the new worker');
+    copyFileSync(fx.modulePath, copy);
+    assert.ok((await client.listTokens()).length > 0, 'the next call reloads the module');
+    assert.equal(client.module?.path, copy);
   });
 
   it('kills a worker that stops answering, reports it, and restarts it on the next call', async (t) => {

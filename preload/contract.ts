@@ -226,6 +226,12 @@ export const QuorumSetupViewSchema = z.strictObject({
   recordPath: text(4096).nullable(),
   /** Why the setup failed, when phase is failed. */
   failure: ErrorValueSchema.nullable(),
+  /**
+   * Where the new PINs' randomness came from: the token's RNG mixed with the OS CSPRNG,
+   * or the OS CSPRNG alone when no initialized token could serve its RNG (an
+   * uninitialized token cannot open a session before C_InitToken).
+   */
+  entropy: z.enum(['token-and-os', 'os-only']).optional(),
 });
 export type QuorumSetupView = z.infer<typeof QuorumSetupViewSchema>;
 

@@ -176,6 +176,17 @@ function parsePins(text: string, path: string): RehearsalPins {
   return { label: v.label as string, soPin: encode(v.soPin as string), userPin: encode(v.userPin as string) };
 }
 
+/**
+ * Replaces the saved PINs of the rehearsal token in `dataDir`, after something (a quorum
+ * setup or re-share) changed them on the token; otherwise ensureRehearsalToken would find
+ * stale PINs and make a new token. The caller keeps (and overwrites) its arrays.
+ */
+export function writeRehearsalPins(dataDir: string, pins: RehearsalPins): void {
+  const path = join(dataDir, REHEARSAL_DIRECTORY, REHEARSAL_PINS_FILE);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  writePins(path, { label: pins.label, soPin: decoder.decode(pins.soPin), userPin: decoder.decode(pins.userPin) });
+}
+
 /** The saved PINs of the rehearsal token in `dataDir`. Overwrite the arrays after use. */
 export function readRehearsalPins(dataDir: string): RehearsalPins {
   const path = join(dataDir, REHEARSAL_DIRECTORY, REHEARSAL_PINS_FILE);

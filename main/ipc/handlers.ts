@@ -1,15 +1,57 @@
-// Maps each contract channel onto the status service. The router has already checked
-// the sender and parsed the request, so these stay one line each.
+// Maps each contract channel onto the service that answers it: the status service for the
+// room and the HSM, the quorum service for setup, login and re-share. The router has
+// already checked the sender and parsed the request, so these stay one line each.
+import { DomainError } from '../../native/errors';
+import type { QuorumService } from '../quorum/quorum-service';
 import type { StatusService } from '../status/types';
 import type { Handlers } from './router';
 
-export function handlersFor(service: StatusService): Handlers {
+export interface AppServices {
+  status: StatusService;
+  /** Without it (status-only hosts such as some tests) every quorum channel answers QUORUM_UNAVAILABLE. */
+  quorum?: QuorumService | null;
+}
+
+function quorumUnavailable(): DomainError {
+  return new DomainError({
+    code: 'QUORUM_UNAVAILABLE',
+    message: 'The quorum service is not running in this Conclave process.',
+    action: 'Restart Conclave; if it happens again, report it.',
+  });
+}
+
+function isStatusService(value: StatusService | AppServices): value is StatusService {
+  return typeof (value as Partial<StatusService>).getStatus === 'function';
+}
+
+export function handlersFor(services: StatusService | AppServices): Handlers {
+  const { status, quorum = null } = isStatusService(services) ? { status: services } : services;
+  const q = (): QuorumService => {
+    if (!quorum) throw quorumUnavailable();
+    return quorum;
+  };
   return {
-    getStatus: () => service.getStatus(),
-    checkRoom: () => service.checkRoom(),
-    listModuleCandidates: () => service.listModuleCandidates(),
-    useModule: ({ path }) => service.useModule(path),
-    refreshTokens: () => service.refreshTokens(),
-    getMechanisms: ({ slotId }) => service.getMechanisms(slotId),
+    getStatus: () => status.getStatus(),
+    checkRoom: () => status.checkRoom(),
+    listModuleCandidates: () => status.listModuleCandidates(),
+    useModule: ({ path }) => status.useModule(path),
+    refreshTokens: () => status.refreshTokens(),
+    getMechanisms: ({ slotId }) => status.getMechanisms(slotId),
+    quorumCalibrate: (r) => q().quorumCalibrate(r),
+    quorumSetupBegin: (r) => q().quorumSetupBegin(r),
+    quorumSetupSeal: (r) => q().quorumSetupSeal(r),
+    quorumSetupSave: (r) => q().quorumSetupSave(r),
+    quorumEnvelopeQr: (r) => q().quorumEnvelopeQr(r),
+    quorumSetupProve: (r) => q().quorumSetupProve(r),
+    quorumSetupComplete: (r) => q().quorumSetupComplete(r),
+    quorumSetupCancel: (r) => q().quorumSetupCancel(r),
+    quorumLoginBegin: (r) => q().quorumLoginBegin(r),
+    quorumLoginPresent: (r) => q().quorumLoginPresent(r),
+    quorumLoginAtDevice: (r) => q().quorumLoginAtDevice(r),
+    quorumLoginCancel: (r) => q().quorumLoginCancel(r),
+    quorumReshareBegin: (r) => q().quorumReshareBegin(r),
+    quorumResharePresent: (r) => q().quorumResharePresent(r),
+    quorumReshareCommit: (r) => q().quorumReshareCommit(r),
+    inspectEnvelope: (r) => q().inspectEnvelope(r),
   };
 }

@@ -1,15 +1,16 @@
 // Electron main process: the only place in main/ that loads electron. It hardens the
 // session before anything loads, serves the renderer from app://conclave, opens one
-// sandboxed window, and connects the window to the status service through the validated
-// IPC router. Every decision worth testing lives in an electron-free module beside this
-// one (window-options, csp, url-policy, app-files, sender, utility-transport).
+// sandboxed window, and connects the window to the status and quorum services through
+// the validated IPC router. Every decision worth testing lives in an electron-free module
+// beside this one (window-options, csp, url-policy, app-files, sender, utility-transport).
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { CHANNELS, ipcChannel } from '../../preload/contract';
 import { HsmClient } from '../hsm/hsm-client';
 import { ensureRehearsalToken } from '../hsm/rehearsal-token';
-import { handlersFor } from '../ipc/handlers';
+import { handlersFor, type AppServices } from '../ipc/handlers';
 import { createRouter } from '../ipc/router';
+import { quorumServiceForStatus, type QuorumService } from '../quorum/quorum-service';
 import { createStatusService } from '../status/status-service';
 import type { StatusService } from '../status/types';
 import { serveAppFile } from './app-files';
@@ -85,17 +86,26 @@ function utilityHsmClient(env: NodeJS.ProcessEnv): HsmClient {
   return new HsmClient(() => createUtilityTransport(utilityProcess.fork, WORKER_PATH, { env }), { workerScript: WORKER_PATH });
 }
 
-function startStatusService(): StatusService {
-  return createStatusService({
-    dataDir: app.getPath('userData'),
-    whenUnconfigured: 'rehearsal',
-    hsm: utilityHsmClient,
-    ensureRehearsalToken: (dataDir) => ensureRehearsalToken(dataDir, { createClient: utilityHsmClient }),
-  });
+interface Services {
+  status: StatusService;
+  quorum: QuorumService;
 }
 
-function routeIpc(service: StatusService): void {
-  const router = createRouter(handlersFor(service), {
+function startServices(): Services {
+  const dataDir = app.getPath('userData');
+  const status = createStatusService({
+    dataDir,
+    whenUnconfigured: 'rehearsal',
+    hsm: utilityHsmClient,
+    ensureRehearsalToken: (dir) => ensureRehearsalToken(dir, { createClient: utilityHsmClient }),
+  });
+  // The quorum uses the status service's HSM client: a login lives in the worker that made it.
+  const quorum = quorumServiceForStatus(status, { dataDir });
+  return { status, quorum };
+}
+
+function routeIpc(services: AppServices): void {
+  const router = createRouter(handlersFor(services), {
     allowedOrigins: [APP_ORIGIN],
     onInternalError: ({ channel, kind, error }) =>
       log(`${kind} while handling ${channel}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -106,12 +116,15 @@ function routeIpc(service: StatusService): void {
   }
 }
 
-function pushEvents(service: StatusService): void {
-  service.subscribe((event) => {
-    for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.webContents.send(ipcChannel(event.name), event.payload);
-    }
-  });
+function sendToWindows(name: string, payload: unknown): void {
+  for (const window of BrowserWindow.getAllWindows()) {
+    if (!window.isDestroyed()) window.webContents.send(name, payload);
+  }
+}
+
+function pushEvents(services: Services): void {
+  services.status.subscribe((event) => sendToWindows(ipcChannel(event.name), event.payload));
+  services.quorum.subscribe((event) => sendToWindows(ipcChannel(event.name), event.payload));
 }
 
 function openWindow(): BrowserWindow {
@@ -136,7 +149,7 @@ function main(): void {
   }
 
   let window: BrowserWindow | null = null;
-  let service: StatusService | null = null;
+  let services: Services | null = null;
   let closed = false;
 
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
@@ -147,13 +160,16 @@ function main(): void {
   });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', (event) => {
-    if (closed || !service) return;
-    // Stop the HSM worker cleanly (logout, C_Finalize) before the process goes.
+    if (closed || !services) return;
+    // Overwrite every held share and PIN, then stop the HSM worker cleanly (logout,
+    // C_Finalize) before the process goes.
     event.preventDefault();
-    const closing = service;
-    service = null;
-    closing
+    const closing = services;
+    services = null;
+    closing.quorum
       .close()
+      .catch((error: unknown) => log(`stopping the quorum service failed: ${String(error)}`))
+      .then(() => closing.status.close())
       .catch((error: unknown) => log(`stopping the status service failed: ${String(error)}`))
       .finally(() => {
         closed = true;
@@ -166,9 +182,9 @@ function main(): void {
     .then(() => {
       hardenSession(session.defaultSession);
       serveApp();
-      service = startStatusService();
-      routeIpc(service);
-      pushEvents(service);
+      services = startServices();
+      routeIpc(services);
+      pushEvents(services);
       window = openWindow();
     })
     .catch((error: unknown) => {

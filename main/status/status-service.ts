@@ -29,7 +29,7 @@ import { buildRoomReport } from '../room/room-checks';
 import { probeRoom, type OsFacts, type RoomProbeOptions } from '../room/probe-room';
 import { toErrorValue } from './error-value';
 import { readSettings, SETTINGS_FILE, updateSettings } from './settings';
-import type { StatusEvent, StatusService } from './types';
+import type { ActiveHsm, StatusEvent, StatusService } from './types';
 
 /** Creates an HSM client whose worker runs with `env` (SOFTHSM2_CONF reaches the module this way). */
 export type HsmFactory = (env: NodeJS.ProcessEnv) => HsmPort;
@@ -245,6 +245,14 @@ class Service implements StatusService {
         });
       }
       return this.port.mechanisms(slotId);
+    });
+  }
+
+  activeHsm(): Promise<ActiveHsm | null> {
+    return this.exclusive(async () => {
+      await this.ensureInitialized();
+      if (!this.port || !this.module) return null;
+      return { port: this.port, rehearsal: this.plan?.kind === 'rehearsal' };
     });
   }
 

@@ -8,7 +8,14 @@ import type {
   UsbEvent,
   UsbStatus,
 } from '../../preload/contract';
-import type { Mechanism } from '../hsm/hsm-port';
+import type { HsmPort, Mechanism } from '../hsm/hsm-port';
+
+/** The HSM client the service uses now, for services that must share its worker (quorum logins live there). */
+export interface ActiveHsm {
+  port: HsmPort;
+  /** True when it serves the throwaway rehearsal token. */
+  rehearsal: boolean;
+}
 
 export type StatusEvent =
   | { name: 'usbChanged'; payload: { status: UsbStatus; event: UsbEvent | null } }
@@ -22,6 +29,8 @@ export interface StatusService {
   useModule(path: string): Promise<StatusSnapshot>;
   refreshTokens(): Promise<StatusSnapshot>;
   getMechanisms(slotId: string): Promise<Mechanism[]>;
+  /** The HSM client in use once a module is loaded, or null; the same client the status calls use. */
+  activeHsm(): Promise<ActiveHsm | null>;
   /** Live USB attach/detach and status changes; returns the unsubscribe function. */
   subscribe(listener: (event: StatusEvent) => void): () => void;
   close(): Promise<void>;

@@ -69,6 +69,9 @@ export class FakeStatusService implements StatusService {
   getMechanisms(slotId: string) {
     return this.record('getMechanisms', [slotId], this.mechanismList);
   }
+  activeHsm() {
+    return this.record('activeHsm', [], null);
+  }
   subscribe(listener: (event: StatusEvent) => void) {
     this.listeners.add(listener);
     return () => {

@@ -1,35 +1,102 @@
-// The application: one status store over the API, the frame, and the status screen.
+// The application: the status store and the quorum stores over the API, the frame with
+// the navigation between screens, and the current screen. Every store lives as long as
+// the app, so switching screens never loses a setup or a login in progress.
 import { useEffect, useState } from 'react';
 import type { ConclaveApi } from '../preload/contract';
-import { AppShell, LiveRegion, useShortcuts, type Shortcut } from './design';
+import { AppShell, LiveRegion, ScreenNav, useShortcuts, type ScreenNavItem, type Shortcut } from './design';
+import { QuorumLoginScreen } from './screens/quorum/login/QuorumLoginScreen';
+import { QuorumSetupScreen } from './screens/quorum/setup/QuorumSetupScreen';
 import { StatusScreen } from './screens/status/StatusScreen';
+import { QuorumStoresProvider, useQuorumLogin, useQuorumSetup } from './stores/quorum-context';
+import { createQuorumLoginStore, type QuorumLoginStore } from './stores/quorum-login-store';
+import { createQuorumSetupStore, type QuorumSetupStore } from './stores/quorum-setup-store';
 import { StatusStoreProvider, useStatus } from './stores/status-context';
-import { createStatusStore } from './stores/status-store';
+import { createStatusStore, type Announcement, type StatusStore } from './stores/status-store';
 
-function Frame() {
+export type ScreenId = 'status' | 'quorum-setup' | 'quorum-login';
+
+const TITLES: Record<ScreenId, string> = {
+  status: 'Workstation status',
+  'quorum-setup': 'Quorum setup',
+  'quorum-login': 'Quorum login',
+};
+
+interface Announcing {
+  subscribe(listener: (state: { announcement: Announcement }, previous: { announcement: Announcement }) => void): () => void;
+}
+
+/** One polite announcer for the whole app: the latest news from any store. */
+function useLatestAnnouncement(status: StatusStore, setup: QuorumSetupStore, login: QuorumLoginStore): Announcement {
+  const [latest, setLatest] = useState<Announcement>({ message: '', seq: 0 });
+  useEffect(() => {
+    let seq = 0;
+    const stores: Announcing[] = [status, setup, login];
+    const unsubscribers = stores.map((store) =>
+      store.subscribe((state, previous) => {
+        if (state.announcement.seq !== previous.announcement.seq) setLatest({ message: state.announcement.message, seq: ++seq });
+      }),
+    );
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    };
+  }, [status, setup, login]);
+  return latest;
+}
+
+function Frame({ announcement }: { announcement: Announcement }) {
+  const [screen, setScreen] = useState<ScreenId>('status');
   const rehearsal = useStatus((s) => s.snapshot?.rehearsal.active ?? false);
-  const announcement = useStatus((s) => s.announcement);
   const refresh = useStatus((s) => s.refresh);
   const checkRoom = useStatus((s) => s.checkRoom);
-  const shortcuts: Shortcut[] = [
+  const setupView = useQuorumSetup((s) => s.view);
+  const loginView = useQuorumLogin((s) => s.view);
+
+  const statusShortcuts: Shortcut[] = [
     { key: 'r', description: 'Refresh status', run: () => void refresh() },
     { key: 'c', description: 'Check the room again', run: () => void checkRoom() },
   ];
+  const shortcuts = screen === 'status' ? statusShortcuts : [];
   useShortcuts(shortcuts);
+
+  const items: Array<ScreenNavItem<ScreenId>> = [
+    { id: 'status', label: TITLES.status },
+    {
+      id: 'quorum-setup',
+      label: TITLES['quorum-setup'],
+      note:
+        setupView && setupView.phase !== 'cancelled' && setupView.phase !== 'failed'
+          ? setupView.phase === 'complete'
+            ? 'Complete'
+            : `${setupView.custodians.filter((c) => c.proven).length} of ${setupView.total} proven`
+          : undefined,
+    },
+    {
+      id: 'quorum-login',
+      label: TITLES['quorum-login'],
+      note: loginView && !loginView.ended ? (loginView.loggedIn ? 'Logged in' : `${loginView.present.length} present`) : undefined,
+    },
+  ];
+
   return (
-    <AppShell rehearsal={rehearsal} screenTitle="Workstation status" shortcuts={shortcuts}>
-      <StatusScreen />
+    <AppShell rehearsal={rehearsal} screenTitle={TITLES[screen]} shortcuts={shortcuts} nav={<ScreenNav items={items} current={screen} onNavigate={setScreen} />}>
+      {screen === 'status' ? <StatusScreen /> : screen === 'quorum-setup' ? <QuorumSetupScreen /> : <QuorumLoginScreen />}
       <LiveRegion message={announcement.message} seq={announcement.seq} />
     </AppShell>
   );
 }
 
 export function App({ api }: { api: ConclaveApi }) {
-  const [store] = useState(() => createStatusStore(api));
-  useEffect(() => store.getState().start(), [store]);
+  const [status] = useState(() => createStatusStore(api));
+  const [setup] = useState(() => createQuorumSetupStore(api));
+  const [login] = useState(() => createQuorumLoginStore(api));
+  useEffect(() => status.getState().start(), [status]);
+  useEffect(() => login.getState().start(), [login]);
+  const announcement = useLatestAnnouncement(status, setup, login);
   return (
-    <StatusStoreProvider store={store}>
-      <Frame />
+    <StatusStoreProvider store={status}>
+      <QuorumStoresProvider setup={setup} login={login}>
+        <Frame announcement={announcement} />
+      </QuorumStoresProvider>
     </StatusStoreProvider>
   );
 }

@@ -1,5 +1,6 @@
 // The frame of every screen: a skip link, the product header with the REHEARSAL mark
-// whenever the app runs on a rehearsal token, the shortcut hints, and the main landmark.
+// whenever the app runs on a rehearsal token, the navigation between screens, the
+// shortcut hints, and the main landmark.
 import type { ReactNode } from 'react';
 import { cx } from './classes';
 import { RehearsalMark } from './RehearsalMark';
@@ -12,10 +13,12 @@ export interface AppShellProps {
   /** The current screen's name, shown beside the product name. */
   screenTitle?: string;
   shortcuts?: Array<Pick<Shortcut, 'key' | 'description'>>;
+  /** The navigation between screens (a ScreenNav), shown under the header. */
+  nav?: ReactNode;
   children: ReactNode;
 }
 
-export function AppShell({ rehearsal, screenTitle, shortcuts = [], children }: AppShellProps) {
+export function AppShell({ rehearsal, screenTitle, shortcuts = [], nav, children }: AppShellProps) {
   return (
     <div className={cx('app', rehearsal && 'app--rehearsal')}>
       <a className="skip-link" href="#main">
@@ -31,6 +34,7 @@ export function AppShell({ rehearsal, screenTitle, shortcuts = [], children }: A
           {screenTitle ? <span className="app-header__screen">{screenTitle}</span> : null}
           {rehearsal ? <RehearsalMark className="app-header__rehearsal" /> : null}
         </div>
+        {nav ? <div className="app-header__nav">{nav}</div> : null}
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
         {children}

@@ -1,5 +1,6 @@
-// A key fingerprint for people to compare aloud: upper-case hex in groups of four,
-// eight groups a line, with the group count announced. Word lists come later.
+// A fingerprint for people to compare aloud: upper-case hex in groups of four, eight
+// groups a line, and, when given, the same digest as numbered words (easier to read
+// across a room and to compare by voice than hex).
 import { cx } from './classes';
 
 /** Upper-case hex digits of `value`, ignoring separators such as ":" and spaces. */
@@ -21,10 +22,12 @@ export interface FingerprintProps {
   label: string;
   groupSize?: number;
   groupsPerLine?: number;
+  /** The digest as words (BIP-39 English list), shown numbered under the hex. */
+  words?: string[];
   className?: string;
 }
 
-export function Fingerprint({ hex, label, groupSize = 4, groupsPerLine = 8, className }: FingerprintProps) {
+export function Fingerprint({ hex, label, groupSize = 4, groupsPerLine = 8, words, className }: FingerprintProps) {
   const groups = groupHex(hex, groupSize);
   const lines: string[][] = [];
   for (let i = 0; i < groups.length; i += groupsPerLine) lines.push(groups.slice(i, i + groupsPerLine));
@@ -42,6 +45,15 @@ export function Fingerprint({ hex, label, groupSize = 4, groupsPerLine = 8, clas
           </div>
         ))}
       </div>
+      {words && words.length > 0 ? (
+        <ol className="fingerprint__words" aria-label={`${label} as words: ${words.join(' ')}`}>
+          {words.map((word, index) => (
+            <li className="fingerprint__word" key={index}>
+              {word}
+            </li>
+          ))}
+        </ol>
+      ) : null}
     </figure>
   );
 }

@@ -17,7 +17,10 @@ export type IconName =
   | 'chevron-down'
   | 'module'
   | 'token'
-  | 'off';
+  | 'off'
+  | 'print'
+  | 'lock'
+  | 'people';
 
 const paths: Record<IconName, ReactElement> = {
   pass: (
@@ -100,6 +103,27 @@ const paths: Record<IconName, ReactElement> = {
     <>
       <circle cx="12" cy="12" r="9.5" fill="none" stroke="currentColor" strokeWidth="2.2" />
       <path d="M7.5 12h9" stroke="currentColor" strokeWidth="2.6" strokeLinecap="round" />
+    </>
+  ),
+  print: (
+    <>
+      <path d="M6 9V2.5h12V9" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinejoin="round" />
+      <rect x="2.5" y="9" width="19" height="8.5" rx="2" fill="none" stroke="currentColor" strokeWidth="2.4" />
+      <path d="M6.5 14.5h11v7h-11z" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinejoin="round" />
+    </>
+  ),
+  lock: (
+    <>
+      <rect x="4" y="10.5" width="16" height="11" rx="2" fill="none" stroke="currentColor" strokeWidth="2.4" />
+      <path d="M8 10.5V7a4 4 0 0 1 8 0v3.5" fill="none" stroke="currentColor" strokeWidth="2.4" />
+      <circle cx="12" cy="16" r="1.8" fill="currentColor" />
+    </>
+  ),
+  people: (
+    <>
+      <circle cx="8.5" cy="8" r="3.2" fill="none" stroke="currentColor" strokeWidth="2.2" />
+      <circle cx="16.5" cy="9" r="2.6" fill="none" stroke="currentColor" strokeWidth="2.2" />
+      <path d="M2.5 20c0-3.6 2.7-6 6-6s6 2.4 6 6M14.5 14.6c.6-.2 1.3-.3 2-.3 2.8 0 5 2 5 5.2" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
     </>
   ),
   token: (

@@ -14,6 +14,7 @@ export { KeyValueList, type KeyValueItem } from './KeyValueList';
 export { LiveRegion } from './LiveRegion';
 export { RehearsalBanner, type RehearsalBannerProps } from './RehearsalBanner';
 export { RehearsalMark } from './RehearsalMark';
+export { ScreenNav, type ScreenNavItem, type ScreenNavProps } from './ScreenNav';
 export { ShortcutHints } from './ShortcutHints';
 export { Progress, Spinner, type ProgressProps } from './Spinner';
 export { StatusBadge, type StatusBadgeProps } from './StatusBadge';

@@ -14,7 +14,7 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 // dependency to a layer is a deliberate edit here.
 const PACKAGES = {
   native: ['pkcs11js', 'usb'],
-  main: ['zod', 'shamir-secret-sharing', '@noble/ciphers', '@noble/hashes', '@scure/bip39', 'hash-wasm', 'qrcode', 'jsqr', 'pngjs'],
+  main: ['zod', 'shamir-secret-sharing', '@noble/ciphers', '@noble/hashes', '@scure/bip39', 'hash-wasm', 'qrcode', 'jsqr', 'pngjs', 'yaml', 'pdf-lib'],
   preload: ['zod'],
   renderer: ['react', 'react-dom', 'zustand', 'qrcode'],
 };

@@ -1,9 +1,13 @@
 // Dispatches one command line to its command and returns the exit status:
-// 0 success, 1 failure (room not ready, module error), 2 usage error.
+// 0 success, 1 failure (room not ready, module error), 2 usage error; `share` adds 3 for
+// an envelope that is missing or malformed.
 import { parseCommand, UsageError } from './args';
 import { runDoctor } from './doctor';
+import { runShareCheck, runShareInspect } from './share';
 import type { CliRuntime } from './runtime';
 import { runTokens } from './tokens';
+import { runWitnessNew, runWitnessShow } from './witness';
+import { runScriptCheck } from './script';
 import { helpFor, USAGE } from './usage';
 
 export async function run(argv: string[], rt: CliRuntime): Promise<number> {
@@ -28,5 +32,15 @@ export async function run(argv: string[], rt: CliRuntime): Promise<number> {
       return runDoctor(command, rt);
     case 'tokens':
       return runTokens(command, rt);
+    case 'share-inspect':
+      return runShareInspect(command, rt);
+    case 'share-check':
+      return runShareCheck(command, rt);
+    case 'witness-new':
+      return runWitnessNew(command, rt);
+    case 'witness-show':
+      return runWitnessShow(command, rt);
+    case 'script-check':
+      return runScriptCheck(command, rt);
   }
 }

@@ -16,6 +16,11 @@ export interface CliRuntime {
   hsm: HsmFactory;
   createStatusService(options: StatusServiceOptions): StatusService;
   listModuleCandidates(): Promise<ModuleCandidate[]> | ModuleCandidate[];
+  /**
+   * Reads a secret from the terminal without echo, after writing `prompt` to stderr.
+   * Absent when standard input is not a terminal.
+   */
+  promptSecret?: (prompt: string) => Promise<string>;
 }
 
 /** A failure the CLI reports as "what went wrong" plus "what to do", exit status 1. */

@@ -6,13 +6,21 @@ Commands:
   doctor   Check the room for a ceremony: air gap, radios, clock, PKCS#11 module and
            tokens, USB devices, removable media. Exit status 0 when ready, 1 when not.
   tokens   List the slots and tokens of a PKCS#11 module with their flags and health.
-  help     Show this help, or help for one command: conclave help doctor
+  share    A custodian's self-check of a share envelope: "share inspect FILE" shows
+           what it is without a passphrase, "share check FILE" proves it opens.
+  witness  A witness's signing key: "witness new --out FILE --name NAME" creates an
+           Ed25519 key file protected by a passphrase, "witness show FILE" shows its
+           fingerprint and public key.
+  script   Check a ceremony script: "script check FILE" prints OK and the script
+           hash, or every problem with its path and line.
+  help     Show this help, or help for one command: conclave help share
 
 Options:
   -h, --help      Show help
   -v, --version   Show the version
 
-Exit status: 0 success (room ready), 1 failure (room not ready, module error), 2 usage error.`;
+Exit status: 0 success (room ready), 1 failure (room not ready, module error, envelope
+does not open), 2 usage error, 3 share envelope missing or malformed.`;
 
 export const DOCTOR_USAGE = `Usage: conclave doctor [--json] [--module PATH | --rehearsal] [--data-dir DIR]
 
@@ -38,7 +46,72 @@ Lists every slot of a PKCS#11 module, its token, the token's flags and health.
 
 SOFTHSM2_CONF and other variables in the environment reach the module unchanged.`;
 
+export const SHARE_USAGE = `Usage: conclave share inspect FILE [--json]
+       conclave share check FILE [--passphrase-env VAR]
+
+A custodian's self-check of a share envelope, on any machine.
+
+  inspect   Prints the envelope's ceremony, custodian, index, threshold and total,
+            groups, Argon2id parameters, fingerprint (hex and words) and whether it
+            is a rehearsal envelope. Needs no passphrase.
+    --json                Print the same as JSON
+  check     Opens the envelope with the custodian's passphrase and verifies the share
+            against its commitment. Prints "opens; commitment holds" when it does.
+            The passphrase is read from the terminal without echo, or from the
+            environment variable named by --passphrase-env.
+    --passphrase-env VAR  Read the passphrase from the environment variable VAR
+                          (its name, not the passphrase itself)
+
+Neither command prints or writes the passphrase or the share.
+
+Exit status: 0 success, 1 the passphrase does not open the envelope or the share does
+not match its commitment, 2 usage error (also: check without a terminal and without
+--passphrase-env), 3 the file is missing, unreadable or not a valid share envelope.`;
+
+export const WITNESS_USAGE = `Usage: conclave witness new --out FILE --name NAME [--passphrase-env VAR] [--public-out FILE]
+       conclave witness show FILE [--json]
+
+A witness's own signing key, for co-signing ceremony checkpoints and seals.
+
+  new       Creates an Ed25519 key file protected by the witness's passphrase
+            (Argon2id, calibrated to about a second here, never below 64 MiB, 3
+            iterations, 4 lanes; XChaCha20-Poly1305). The passphrase is typed twice
+            without echo, or read from the environment variable named by
+            --passphrase-env; it must meet the passphrase rules. FILE is written
+            readable by its owner only and is never overwritten. Prints the key's
+            fingerprint (hex and words) for the ceremony script.
+    --out FILE            The new key file
+    --name NAME           The witness's name as the ceremony script lists it
+    --passphrase-env VAR  Read the passphrase from the environment variable VAR
+                          (its name, not the passphrase itself)
+    --public-out FILE     Also write the public key as PEM to FILE
+  show      Prints the name, fingerprint (hex and words), Argon2id cost and public
+            key of a witness key file. Needs no passphrase.
+    --json                Print the same as JSON
+
+Neither command prints or writes the passphrase.
+
+Exit status: 0 success, 1 failure (a file exists, the passphrase is too weak or was
+typed differently, writing failed), 2 usage error (also: new without a terminal and
+without --passphrase-env), 3 (show) the file is missing or not a valid witness key.`;
+
+export const SCRIPT_USAGE = `Usage: conclave script check FILE [--json]
+
+Checks a ceremony script (YAML or JSON, docs/ceremony-script.md) exactly as a ceremony
+does before it starts: the format, every field, and the rules across fields (key labels
+never reused, output files never overwritten, a seal last, the quorum policy).
+
+  --json   Print { file, ok, hash, ceremony, steps } or { file, ok, problems } as JSON
+
+Prints "OK", the ceremony and the script hash (SHA-256 of the script's canonical JSON,
+which the transcript records), or every problem as "path: expected ... (line N)".
+
+Exit status: 0 the script is valid, 1 it is not (or cannot be read), 2 usage error.`;
+
 export function helpFor(topic: string | null): string {
+  if (topic === 'script') return SCRIPT_USAGE;
+  if (topic === 'witness') return WITNESS_USAGE;
+  if (topic === 'share') return SHARE_USAGE;
   if (topic === 'doctor') return DOCTOR_USAGE;
   if (topic === 'tokens') return TOKENS_USAGE;
   return USAGE;

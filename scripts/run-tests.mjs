@@ -2,7 +2,8 @@
 // Node's test runner (TypeScript through tsx), and finish with one summary line
 // "N passed, N failed, N skipped" that CI reads.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,9 @@ const files = findTests(join(root, 'test')).filter(
   (f) => filters.length === 0 || filters.some((flt) => relative(root, f).includes(flt)),
 );
 mkdirSync(join(root, 'test-results'), { recursive: true });
-const tapFile = join(root, 'test-results', 'results.tap');
+// A private file per run, so two runs at once cannot mix their counts.
+const tapDir = mkdtempSync(join(tmpdir(), 'conclave-tap-'));
+const tapFile = join(tapDir, 'results.tap');
 const run = spawnSync(
   process.execPath,
   [
@@ -46,6 +49,7 @@ const run = spawnSync(
 );
 
 const tap = readFileSync(tapFile, 'utf8');
+rmSync(tapDir, { recursive: true, force: true });
 const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
 const passed = count('pass');
 const failed = count('fail') + count('cancelled');

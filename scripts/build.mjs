@@ -1,7 +1,8 @@
 // One build for every runtime piece: Electron main, the sandboxed preload, the HSM
-// worker, the command line, the renderer, and the browser-test bridge. esbuild bundles
-// each into a single file so the preload stays sandbox-compatible (it may only
-// require('electron')) and the CLI runs under plain Node without a TypeScript loader.
+// worker, the Argon2id worker, the command line, the renderer, and the browser-test
+// bridge. esbuild bundles each into a single file so the preload stays sandbox-compatible
+// (it may only require('electron')) and the CLI runs under plain Node without a
+// TypeScript loader.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,6 +54,16 @@ await Promise.all([
     format: 'cjs',
     target: 'node20',
     external: nativeExternals,
+  }),
+  // Argon2id runs on this worker thread so the main process stays responsive
+  // (main/quorum/kdf-thread.ts finds it under the package root).
+  build({
+    ...common,
+    entryPoints: ['main/quorum/kdf-worker.ts'],
+    outfile: 'dist/main/kdf-worker.cjs',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   build({
     ...common,

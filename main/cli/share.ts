@@ -10,8 +10,9 @@ import { readEnvelopeSource } from '../quorum/envelope-source';
 import { encodePassphrase } from '../quorum/passphrase-policy';
 import { SECRET_IDS } from '../quorum/types';
 import type { Command } from './args';
+import { failWith } from './failure';
+import { readPassphrase } from './passphrase-input';
 import type { CliRuntime } from './runtime';
-import { SecretPromptCancelled } from './terminal-secret';
 
 type InspectCommand = Extract<Command, { name: 'share-inspect' }>;
 type CheckCommand = Extract<Command, { name: 'share-check' }>;
@@ -20,17 +21,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_MALFORMED = 3;
-
-function fail(rt: CliRuntime, status: number, message: string, action: string): number {
-  rt.stderr(`conclave: ${message}\n`);
-  if (action) rt.stderr(`What to do: ${action}\n`);
-  return status;
-}
-
-function failWith(rt: CliRuntime, status: number, error: unknown): number {
-  if (DomainError.is(error)) return fail(rt, status, error.message, error.action);
-  return fail(rt, status, error instanceof Error ? error.message : String(error), '');
-}
 
 async function load(file: string, rt: CliRuntime): Promise<{ path: string; parsed: ParsedEnvelope } | number> {
   const path = resolve(rt.cwd, file);
@@ -92,29 +82,13 @@ export async function runShareInspect(cmd: InspectCommand, rt: CliRuntime): Prom
   return EXIT_OK;
 }
 
-async function passphraseFor(cmd: CheckCommand, parsed: ParsedEnvelope, rt: CliRuntime): Promise<string | number> {
-  if (cmd.passphraseEnv !== null) {
-    const value = rt.env[cmd.passphraseEnv];
-    // The variable's name is not repeated: it might be the passphrase typed in the wrong place.
-    if (value === undefined || value === '') {
-      return fail(rt, EXIT_USAGE, 'The environment variable named by --passphrase-env is not set, or is empty.', 'Set it to the passphrase in this shell (for example with read -s), or leave out --passphrase-env to type the passphrase.');
-    }
-    return value;
-  }
-  if (!rt.promptSecret) {
-    return fail(
-      rt,
-      EXIT_USAGE,
-      'No passphrase: standard input is not a terminal, and --passphrase-env was not given.',
-      'Run the command in a terminal to type the passphrase, or pass --passphrase-env VAR with the passphrase in the environment variable VAR.',
-    );
-  }
-  try {
-    return await rt.promptSecret(`Passphrase for the envelope of ${parsed.metadata.custodian.name} (custodian ${parsed.metadata.custodian.index}): `);
-  } catch (error) {
-    if (error instanceof SecretPromptCancelled) return fail(rt, EXIT_FAILED, 'Cancelled; the envelope was not opened.', '');
-    throw error;
-  }
+function passphraseFor(cmd: CheckCommand, parsed: ParsedEnvelope, rt: CliRuntime): Promise<string | number> {
+  const m = parsed.metadata;
+  return readPassphrase(rt, {
+    variable: cmd.passphraseEnv,
+    ask: (prompt) => prompt(`Passphrase for the envelope of ${m.custodian.name} (custodian ${m.custodian.index}): `),
+    cancelled: 'Cancelled; the envelope was not opened.',
+  });
 }
 
 export async function runShareCheck(cmd: CheckCommand, rt: CliRuntime): Promise<number> {

@@ -12,8 +12,9 @@ import { createWitnessKey } from '../witness/create-witness-key';
 import { spkiToPem } from '../witness/ed25519-keys';
 import { readWitnessKeyFile } from '../witness/read-witness-key-file';
 import { witnessNameProblem, witnessPublicInfo, type WitnessPublicInfo } from '../witness/witness-key-file';
+import { fail, failWith } from './failure';
+import { readPassphrase } from './passphrase-input';
 import type { CliRuntime } from './runtime';
-import { SecretPromptCancelled } from './terminal-secret';
 
 export interface WitnessNewCommand {
   name: 'witness-new';
@@ -35,17 +36,6 @@ export const EXIT_USAGE = 2;
 export const EXIT_MALFORMED = 3;
 /** Interactive attempts at a passphrase that is strong enough and typed the same twice. */
 export const PASSPHRASE_ATTEMPTS = 3;
-
-function fail(rt: CliRuntime, status: number, message: string, action: string): number {
-  rt.stderr(`conclave: ${message}\n`);
-  if (action) rt.stderr(`What to do: ${action}\n`);
-  return status;
-}
-
-function failWith(rt: CliRuntime, status: number, error: unknown): number {
-  if (DomainError.is(error)) return fail(rt, status, error.message, error.action);
-  return fail(rt, status, error instanceof Error ? error.message : String(error), '');
-}
 
 const mib = (kib: number) => (kib % 1024 === 0 ? `${kib / 1024} MiB` : `${kib} KiB`);
 
@@ -106,61 +96,34 @@ async function unwritable(path: string): Promise<DomainError | null> {
   return null;
 }
 
-type PassphraseOutcome = { ok: true; passphrase: string } | { ok: false; status: number };
-
-async function passphraseFromEnv(cmd: WitnessNewCommand, variable: string, rt: CliRuntime): Promise<PassphraseOutcome> {
-  const value = rt.env[variable];
-  // The variable's name is not repeated: it might be the passphrase typed in the wrong place.
-  if (value === undefined || value === '') {
-    return {
-      ok: false,
-      status: fail(rt, EXIT_USAGE, 'The environment variable named by --passphrase-env is not set, or is empty.', 'Set it to the passphrase in this shell (for example with read -s), or leave out --passphrase-env to type the passphrase.'),
-    };
-  }
-  const strength = checkPassphrase(value, { custodianName: cmd.witness });
-  if (!strength.ok) return { ok: false, status: fail(rt, EXIT_FAILED, `The passphrase is not strong enough: ${strength.reason}`, 'Choose a stronger passphrase; nothing was written.') };
-  return { ok: true, passphrase: value };
-}
-
-async function passphraseFromTerminal(cmd: WitnessNewCommand, prompt: (text: string) => Promise<string>, rt: CliRuntime): Promise<PassphraseOutcome> {
+/** Asks until a passphrase is strong enough and typed the same twice; an exit status after PASSPHRASE_ATTEMPTS tries. */
+async function askNewPassphrase(cmd: WitnessNewCommand, prompt: (text: string) => Promise<string>, rt: CliRuntime): Promise<string | number> {
   for (let attempt = 1; attempt <= PASSPHRASE_ATTEMPTS; attempt++) {
-    let first: string;
-    let second: string;
-    try {
-      first = await prompt(`New passphrase for the witness key of ${cmd.witness}: `);
-      const strength = checkPassphrase(first, { custodianName: cmd.witness });
-      if (!strength.ok) {
-        rt.stderr(`conclave: ${strength.reason}\n`);
-        continue;
-      }
-      second = await prompt('Type the same passphrase again: ');
-    } catch (error) {
-      if (error instanceof SecretPromptCancelled) return { ok: false, status: fail(rt, EXIT_FAILED, 'Cancelled; no witness key was written.', '') };
-      throw error;
+    const first = await prompt(`New passphrase for the witness key of ${cmd.witness}: `);
+    const strength = checkPassphrase(first, { custodianName: cmd.witness });
+    if (!strength.ok) {
+      rt.stderr(`conclave: ${strength.reason}\n`);
+      continue;
     }
-    if (first === second) return { ok: true, passphrase: first };
+    const second = await prompt('Type the same passphrase again: ');
+    if (first === second) return first;
     rt.stderr('conclave: The two passphrases differ.\n');
   }
-  return {
-    ok: false,
-    status: fail(rt, EXIT_FAILED, `No usable passphrase after ${PASSPHRASE_ATTEMPTS} attempts; no witness key was written.`, 'Run the command again with a passphrase of a few unrelated words, typed the same twice.'),
-  };
+  return fail(rt, EXIT_FAILED, `No usable passphrase after ${PASSPHRASE_ATTEMPTS} attempts; no witness key was written.`, 'Run the command again with a passphrase of a few unrelated words, typed the same twice.');
 }
 
-async function passphraseFor(cmd: WitnessNewCommand, rt: CliRuntime): Promise<PassphraseOutcome> {
-  if (cmd.passphraseEnv !== null) return passphraseFromEnv(cmd, cmd.passphraseEnv, rt);
-  if (!rt.promptSecret) {
-    return {
-      ok: false,
-      status: fail(
-        rt,
-        EXIT_USAGE,
-        'No passphrase: standard input is not a terminal, and --passphrase-env was not given.',
-        'Run the command in a terminal to type the passphrase, or pass --passphrase-env VAR with the passphrase in the environment variable VAR.',
-      ),
-    };
+async function passphraseFor(cmd: WitnessNewCommand, rt: CliRuntime): Promise<string | number> {
+  const passphrase = await readPassphrase(rt, {
+    variable: cmd.passphraseEnv,
+    ask: (prompt) => askNewPassphrase(cmd, prompt, rt),
+    cancelled: 'Cancelled; no witness key was written.',
+  });
+  // A typed passphrase was checked at the prompt; one from the environment is checked here.
+  if (typeof passphrase === 'string' && cmd.passphraseEnv !== null) {
+    const strength = checkPassphrase(passphrase, { custodianName: cmd.witness });
+    if (!strength.ok) return fail(rt, EXIT_FAILED, `The passphrase is not strong enough: ${strength.reason}`, 'Choose a stronger passphrase; nothing was written.');
   }
-  return passphraseFromTerminal(cmd, rt.promptSecret, rt);
+  return passphrase;
 }
 
 export async function runWitnessNew(cmd: WitnessNewCommand, rt: CliRuntime): Promise<number> {
@@ -175,8 +138,8 @@ export async function runWitnessNew(cmd: WitnessNewCommand, rt: CliRuntime): Pro
   }
 
   const chosen = await passphraseFor(cmd, rt);
-  if (!chosen.ok) return chosen.status;
-  const passphrase = encodePassphrase(chosen.passphrase);
+  if (typeof chosen === 'number') return chosen;
+  const passphrase = encodePassphrase(chosen);
   let created;
   try {
     rt.stderr('Choosing the Argon2id cost for this machine and creating the key (a few seconds)...\n');

@@ -2,18 +2,17 @@
 // that Argon2id derives from the custodian's passphrase, with the metadata, the KDF
 // parameters and the AEAD nonce bound as associated data. The file is canonical JSON
 // (docs/share-envelope.md); parsing is strict and names the field that is wrong.
-import { randomBytes } from 'node:crypto';
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { DomainError } from '../../native/errors';
 import type { EnvelopeInfo } from '../../preload/contract';
-import { equalBytes, fromBase64Strict, plainCopy, toBase64, utf8 } from './bytes';
+import { BOX_AEAD_ALGORITHM, BOX_NONCE_BYTES, BOX_SALT_BYTES, BOX_TAG_BYTES, boxRandomness, kdfWithSalt, openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box';
+import { aeadJson, expected, kdfJson, sealedFieldReader, type Json } from '../crypto/sealed-fields';
+import { equalBytes, plainCopy, toBase64, utf8 } from './bytes';
 import { canonicalJson } from './canonical-json';
 import { shareCommitment } from './commitments';
 import { fingerprintOf } from './fingerprint';
-import { deriveKey, kdfProblem, type KdfCost, assertKdfParams } from './kdf';
-import { describePolicy, policyId as policyIdOf } from './policy';
+import { type KdfCost, assertKdfParams } from './kdf';
+import { describePolicy, minimumPeople, policyId as policyIdOf } from './policy';
 import {
-  KDF_MINIMUM,
   SECRET_IDS,
   type EnvelopeMetadata,
   type Fingerprint,
@@ -26,15 +25,15 @@ import {
 
 export const ENVELOPE_FORMAT = 'conclave-share-envelope';
 export const ENVELOPE_VERSION = 1;
-export const AEAD_ALGORITHM = 'xchacha20poly1305';
-export const NONCE_BYTES = 24;
-export const SALT_BYTES = KDF_MINIMUM.saltBytes;
+export const AEAD_ALGORITHM = BOX_AEAD_ALGORITHM;
+export const NONCE_BYTES = BOX_NONCE_BYTES;
+export const SALT_BYTES = BOX_SALT_BYTES;
 /** Largest envelope text accepted (also the contract's limit for pasted text). */
 export const MAX_ENVELOPE_CHARS = 64 * 1024;
 const MAX_CIPHERTEXT_BYTES = 8192;
 const MAX_SHARE_BYTES = 2048;
 const PLAINTEXT_ENCODING_VERSION = 1;
-const TAG_BYTES = 16;
+const TAG_BYTES = BOX_TAG_BYTES;
 
 export const CEREMONY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
@@ -54,24 +53,6 @@ export interface ParsedEnvelope {
 
 // ---- strict reading -----------------------------------------------------------------
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  switch (typeof value) {
-    case 'string':
-      return value.length <= 40 ? JSON.stringify(value) : `a text of ${value.length} characters`;
-    case 'number':
-      return `the number ${value}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
 /** ENVELOPE_MALFORMED naming the JSON path and the problem there. */
 export function malformed(path: string, problem: string): DomainError {
   return new DomainError({
@@ -82,23 +63,8 @@ export function malformed(path: string, problem: string): DomainError {
   });
 }
 
-function expected(what: string, value: unknown): string {
-  return `expected ${what}, found ${describe(value)}`;
-}
-
-type Json = Record<string, unknown>;
-
-const join = (path: string, key: string) => (path === '$' ? key : `${path}.${key}`);
-
-function object(value: unknown, path: string, keys: string[]): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(path, expected(`an object with ${keys.join(', ')}`, value));
-  const record = value as Json;
-  for (const key of Object.keys(record)) {
-    if (!keys.includes(key)) throw malformed(join(path, key), `unknown field (${path === '$' ? 'an envelope' : path} has only ${keys.join(', ')})`);
-  }
-  for (const key of keys) if (!(key in record)) throw malformed(join(path, key), 'the field is missing');
-  return record;
-}
+const fields = sealedFieldReader(malformed, 'an envelope');
+const object = fields.object;
 
 function int(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -128,24 +94,6 @@ function bool(value: unknown, path: string): boolean {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-
-function bytes(value: unknown, path: string, min: number, max: number, what: string): Uint8Array {
-  if (typeof value !== 'string') throw malformed(path, expected(`${what} as base64 text`, value));
-  const decoded = fromBase64Strict(value);
-  if (!decoded) throw malformed(path, `expected ${what} as standard padded base64, found text that is not canonical base64`);
-  if (decoded.length < min || decoded.length > max) {
-    throw malformed(path, `expected ${what} of ${min === max ? `exactly ${min}` : `${min} to ${max}`} bytes, found ${decoded.length} bytes`);
-  }
-  return decoded;
-}
-
-function minimumPeople(groups: GroupSpec[], groupThreshold: number): number {
-  return [...groups]
-    .map((g) => g.threshold)
-    .sort((a, b) => a - b)
-    .slice(0, groupThreshold)
-    .reduce((sum, t) => sum + t, 0);
-}
 
 /** Strictly validates envelope metadata; returns a fresh copy. Throws ENVELOPE_MALFORMED naming the field. */
 export function parseMetadata(value: unknown, path = 'metadata'): EnvelopeMetadata {
@@ -222,34 +170,13 @@ export function parseMetadata(value: unknown, path = 'metadata'): EnvelopeMetada
   };
 }
 
-function kdfFromJson(value: unknown): KdfParams {
-  const k = object(value, 'kdf', ['algorithm', 'iterations', 'memoryKiB', 'parallelism', 'salt', 'version']);
-  if (k.algorithm !== 'argon2id') throw malformed('kdf.algorithm', expected('"argon2id" (the only supported KDF)', k.algorithm));
-  const salt = bytes(k.salt, 'kdf.salt', KDF_MINIMUM.saltBytes, 64, 'a salt');
-  const params = { algorithm: 'argon2id', version: k.version, memoryKiB: k.memoryKiB, iterations: k.iterations, parallelism: k.parallelism, salt } as KdfParams;
-  const problem = kdfProblem(params);
-  if (problem) throw malformed(`kdf.${problem.field}`, expected(problem.expected, k[problem.field]));
-  return params;
-}
-
-function kdfToJson(kdf: KdfParams): Json {
-  return {
-    algorithm: kdf.algorithm,
-    version: kdf.version,
-    memoryKiB: kdf.memoryKiB,
-    iterations: kdf.iterations,
-    parallelism: kdf.parallelism,
-    salt: toBase64(kdf.salt),
-  };
-}
-
 function associatedDataOf(metadata: EnvelopeMetadata, kdf: KdfParams, nonce: Uint8Array): { json: Json; bytes: Uint8Array } {
   const json: Json = {
     format: ENVELOPE_FORMAT,
     version: ENVELOPE_VERSION,
     metadata,
-    kdf: kdfToJson(kdf),
-    aead: { algorithm: AEAD_ALGORITHM, nonce: toBase64(nonce) },
+    kdf: kdfJson(kdf),
+    aead: aeadJson(nonce),
   };
   return { json, bytes: utf8(canonicalJson(json)) };
 }
@@ -261,31 +188,17 @@ function associatedDataOf(metadata: EnvelopeMetadata, kdf: KdfParams, nonce: Uin
  * the JSON path and what was expected.
  */
 export function parseEnvelope(text: string): ParsedEnvelope {
-  if (typeof text !== 'string' || text.length === 0) throw malformed('$', expected('envelope text', text));
-  if (text.length > MAX_ENVELOPE_CHARS) throw malformed('$', `expected at most ${MAX_ENVELOPE_CHARS} characters, found ${text.length}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // The parser's message may quote the text; pasted text could be anything, so it is not repeated.
-    throw malformed('$', 'expected JSON text, found text that is not JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed('$', expected('a JSON object', json));
-  const top = json as Json;
+  const top = fields.document(text, MAX_ENVELOPE_CHARS, 'envelope text');
   if (top.format !== ENVELOPE_FORMAT) {
     throw malformed('format', expected(`"${ENVELOPE_FORMAT}" (this is not a Conclave share envelope, or a format this version does not read)`, top.format));
   }
   if (top.version !== ENVELOPE_VERSION) throw malformed('version', expected(`${ENVELOPE_VERSION} (the only envelope version this Conclave reads)`, top.version));
   const o = object(top, '$', ['aead', 'ciphertext', 'format', 'kdf', 'metadata', 'version']);
   const metadata = parseMetadata(o.metadata);
-  const kdf = kdfFromJson(o.kdf);
-  const a = object(o.aead, 'aead', ['algorithm', 'nonce']);
-  if (a.algorithm !== AEAD_ALGORITHM) throw malformed('aead.algorithm', expected(`"${AEAD_ALGORITHM}" (the only supported AEAD)`, a.algorithm));
-  const nonce = bytes(a.nonce, 'aead.nonce', NONCE_BYTES, NONCE_BYTES, 'a nonce');
-  const ciphertext = bytes(o.ciphertext, 'ciphertext', TAG_BYTES + 1, MAX_CIPHERTEXT_BYTES, 'the ciphertext');
-  if (canonicalJson(json) !== text) {
-    throw malformed('$', 'expected canonical JSON (sorted keys, no whitespace, ASCII only) exactly as Conclave wrote it, found reformatted text');
-  }
+  const kdf = fields.kdf(o.kdf);
+  const { nonce } = fields.aead(o.aead);
+  const ciphertext = fields.bytes(o.ciphertext, 'ciphertext', TAG_BYTES + 1, MAX_CIPHERTEXT_BYTES, 'the ciphertext');
+  fields.canonical(top, text);
   const ad = associatedDataOf(metadata, kdf, nonce);
   return {
     text,
@@ -390,26 +303,16 @@ export async function sealEnvelope(input: SealInput, randomness: SealRandomness 
   const metadata = parseMetadata(JSON.parse(JSON.stringify(input.metadata)));
   const mismatch = commitmentsHold(metadata, input.shares);
   if (mismatch) throw wrongCommitment(metadata, mismatch);
-  const salt = randomness.salt ? plainCopy(randomness.salt) : new Uint8Array(randomBytes(SALT_BYTES));
-  const nonce = randomness.nonce ? plainCopy(randomness.nonce) : new Uint8Array(randomBytes(NONCE_BYTES));
+  const { salt, nonce } = boxRandomness(randomness);
   if (nonce.length !== NONCE_BYTES) throw new RangeError(`sealEnvelope: the nonce must be ${NONCE_BYTES} bytes`);
-  const kdf: KdfParams = {
-    algorithm: 'argon2id',
-    version: 19,
-    memoryKiB: input.kdf.memoryKiB,
-    iterations: input.kdf.iterations,
-    parallelism: input.kdf.parallelism,
-    salt,
-  };
+  const kdf = kdfWithSalt(input.kdf, salt);
   assertKdfParams(kdf);
   const ad = associatedDataOf(metadata, kdf, nonce);
   const plaintext = encodeShares(input.shares);
-  const key = await deriveKey(input.passphrase, kdf);
   let ciphertext: Uint8Array;
   try {
-    ciphertext = xchacha20poly1305(key, nonce, ad.bytes).encrypt(plaintext);
+    ciphertext = await sealWithPassphrase(input.passphrase, { kdf, nonce, associatedData: ad.bytes }, plaintext);
   } finally {
-    key.fill(0);
     plaintext.fill(0);
   }
   const text = canonicalJson({ ...ad.json, ciphertext: toBase64(ciphertext) });
@@ -425,19 +328,14 @@ export async function sealEnvelope(input: SealInput, randomness: SealRandomness 
  * overwrites the returned shares after use.
  */
 export async function openEnvelope(parsed: ParsedEnvelope, passphrase: Uint8Array): Promise<OpenedShares> {
-  const key = await deriveKey(passphrase, parsed.kdf);
-  let plaintext: Uint8Array;
-  try {
-    plaintext = xchacha20poly1305(key, plainCopy(parsed.aead.nonce), plainCopy(parsed.associatedData)).decrypt(plainCopy(parsed.ciphertext));
-  } catch {
+  const plaintext = await openWithPassphrase(passphrase, { kdf: parsed.kdf, nonce: parsed.aead.nonce, associatedData: parsed.associatedData }, parsed.ciphertext);
+  if (!plaintext) {
     throw new DomainError({
       code: 'ENVELOPE_WRONG_PASSPHRASE',
       message: `The passphrase does not open the envelope of ${parsed.metadata.custodian.name} (custodian ${parsed.metadata.custodian.index}).`,
       action:
         'Type the passphrase again, checking Caps Lock and the keyboard layout. If it still does not open, the envelope may have been altered: compare its fingerprint with the ceremony record.',
     });
-  } finally {
-    key.fill(0);
   }
   const shares = decodeShares(plaintext);
   plaintext.fill(0);

@@ -1,11 +1,13 @@
 // Argon2id key derivation for share envelopes (hash-wasm), its parameter rules, and the
 // calibration that picks parameters costing about one second on this machine. Nothing
-// here ever goes below KDF_MINIMUM (64 MiB, 3 iterations, 4 lanes, 16-byte salt).
+// here ever goes below KDF_MINIMUM (64 MiB, 3 iterations, 4 lanes, 16-byte salt). The
+// derivation itself runs on a worker thread (kdf-thread.ts), so the caller's event loop
+// keeps running while it works.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { argon2id } from 'hash-wasm';
 import { DomainError } from '../../native/errors';
 import { plainCopy } from './bytes';
+import { argon2idRunner } from './kdf-thread';
 import { KDF_MINIMUM, type KdfParams } from './types';
 
 export const KEY_BYTES = 32;
@@ -58,20 +60,18 @@ export async function deriveKey(passphrase: Uint8Array, params: KdfParams): Prom
   if (!('salt' in params)) throw new TypeError('deriveKey: params.salt is required');
   assertKdfParams(params);
   if (!(passphrase instanceof Uint8Array) || passphrase.length === 0) throw new TypeError('deriveKey: the passphrase must be non-empty bytes');
+  // Copies the runner may transfer to the worker thread; the caller's bytes stay as they are.
   const password = plainCopy(passphrase);
+  const salt = plainCopy(params.salt);
   try {
-    const key = await argon2id({
+    return await argon2idRunner().run({
       password,
-      salt: plainCopy(params.salt),
+      salt,
       iterations: params.iterations,
       parallelism: params.parallelism,
-      memorySize: params.memoryKiB,
+      memoryKiB: params.memoryKiB,
       hashLength: KEY_BYTES,
-      outputType: 'binary',
     });
-    const copy = plainCopy(key);
-    key.fill(0);
-    return copy;
   } catch (error) {
     throw new DomainError({
       code: 'KDF_FAILED',
@@ -79,7 +79,9 @@ export async function deriveKey(passphrase: Uint8Array, params: KdfParams): Prom
       action: 'Close other programs to free memory, or open the envelope on a machine with more memory.',
     });
   } finally {
-    password.fill(0);
+    // Detached (length 0) once transferred to the worker; overwritten here when the work stayed on this thread.
+    if (password.length > 0) password.fill(0);
+    if (salt.length > 0) salt.fill(0);
   }
 }
 

@@ -53,7 +53,7 @@ export function normalizeName(value: unknown, field: string): string {
 const fold = (name: string) => name.toLocaleLowerCase('en-US');
 
 /** Fewest custodians that can act under a group policy: the smallest `groupThreshold` group thresholds. */
-function minimumPeople(groups: GroupSpec[], groupThreshold: number): number {
+export function minimumPeople(groups: GroupSpec[], groupThreshold: number): number {
   return [...groups]
     .map((g) => g.threshold)
     .sort((a, b) => a - b)

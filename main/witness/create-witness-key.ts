@@ -1,14 +1,13 @@
 // Creating a witness key file: a fresh Ed25519 key, its 32-byte seed encrypted under an
 // Argon2id key from the witness's passphrase (calibrated to about a second on this
 // machine unless the caller gives the cost), the public key and fingerprint in the clear.
-import { randomBytes } from 'node:crypto';
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { boxRandomness, kdfWithSalt, sealWithPassphrase } from '../crypto/passphrase-box';
 import { plainCopy, toBase64 } from '../quorum/bytes';
 import { canonicalJson } from '../quorum/canonical-json';
-import { assertKdfParams, calibrateKdf, deriveKey, type KdfCost } from '../quorum/kdf';
-import type { Fingerprint, KdfParams } from '../quorum/types';
+import { assertKdfParams, calibrateKdf, type KdfCost } from '../quorum/kdf';
+import type { Fingerprint } from '../quorum/types';
 import { generateSeed, publicSpkiFromSeed, SEED_BYTES } from './ed25519-keys';
-import { associatedDataOf, createdAtProblem, NONCE_BYTES, parseWitnessKey, SALT_BYTES, witnessNameProblem, witnessPublicInfo } from './witness-key-file';
+import { associatedDataOf, createdAtProblem, NONCE_BYTES, parseWitnessKey, witnessNameProblem, witnessPublicInfo } from './witness-key-file';
 
 export interface CreateWitnessKeyInput {
   /** The witness's name as it appears in ceremony scripts (1..64 characters, NFC). */
@@ -50,26 +49,22 @@ export async function createWitnessKey(input: CreateWitnessKeyInput, randomness:
   if (timeProblem) throw new RangeError(`createWitnessKey: createdAt must be ${timeProblem}`);
   const cost = input.kdf ?? (await calibrateKdf()).params;
   assertKdfParams(cost);
-  const salt = randomness.salt ? plainCopy(randomness.salt) : new Uint8Array(randomBytes(SALT_BYTES));
-  const nonce = randomness.nonce ? plainCopy(randomness.nonce) : new Uint8Array(randomBytes(NONCE_BYTES));
+  const { salt, nonce } = boxRandomness(randomness);
   if (nonce.length !== NONCE_BYTES) throw new RangeError(`createWitnessKey: the nonce must be ${NONCE_BYTES} bytes`);
-  const kdf: KdfParams = { algorithm: 'argon2id', version: 19, memoryKiB: cost.memoryKiB, iterations: cost.iterations, parallelism: cost.parallelism, salt };
+  const kdf = kdfWithSalt(cost, salt);
   assertKdfParams(kdf);
 
   const seed = randomness.seed ? plainCopy(randomness.seed) : generateSeed(input.extraEntropy);
-  let key: Uint8Array | null = null;
   try {
     if (seed.length !== SEED_BYTES) throw new RangeError(`createWitnessKey: the seed must be ${SEED_BYTES} bytes`);
     const publicKeySpki = publicSpkiFromSeed(seed);
     const ad = associatedDataOf({ name: input.name, createdAt, publicKeySpki, kdf, nonce });
-    key = await deriveKey(input.passphrase, kdf);
-    const ciphertext = xchacha20poly1305(key, nonce, ad.bytes).encrypt(seed);
+    const ciphertext = await sealWithPassphrase(input.passphrase, { kdf, nonce, associatedData: ad.bytes }, seed);
     const fileText = canonicalJson({ ...ad.json, ciphertext: toBase64(ciphertext) });
     // What Conclave writes, Conclave must read: the strict parser checks the result.
     const info = witnessPublicInfo(parseWitnessKey(fileText));
     return { fileText, fingerprint: info.fingerprint, fingerprintHex: info.fingerprintHex, publicKeySpki, kdf: { algorithm: 'argon2id', version: 19, memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, parallelism: kdf.parallelism } };
   } finally {
     seed.fill(0);
-    key?.fill(0);
   }
 }

@@ -3,10 +3,9 @@
 // belongs to the public key in the file. The signer keeps only the 32-byte seed, builds
 // a node:crypto key object for each signature, and overwrites the seed on close().
 import { createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { DomainError } from '../../native/errors';
+import { openWithPassphrase } from '../crypto/passphrase-box';
 import { equalBytes, plainCopy } from '../quorum/bytes';
-import { deriveKey } from '../quorum/kdf';
 import { privateKeyFromSeed, spkiOf, SEED_BYTES } from './ed25519-keys';
 import type { ParsedWitnessKey } from './witness-key-file';
 import { selfCheckFailed, signerClosed, type WitnessSigner } from './witness-signer';
@@ -58,15 +57,8 @@ class FileWitnessSigner implements WitnessSigner {
  * here: the caller owns it.
  */
 export async function openWitnessKey(parsed: ParsedWitnessKey, passphrase: Uint8Array): Promise<WitnessSigner> {
-  const key = await deriveKey(passphrase, parsed.kdf);
-  let seed: Uint8Array;
-  try {
-    seed = xchacha20poly1305(key, plainCopy(parsed.aead.nonce), plainCopy(parsed.associatedData)).decrypt(plainCopy(parsed.ciphertext));
-  } catch {
-    throw wrongPassphrase(parsed);
-  } finally {
-    key.fill(0);
-  }
+  const seed = await openWithPassphrase(passphrase, { kdf: parsed.kdf, nonce: parsed.aead.nonce, associatedData: parsed.associatedData }, parsed.ciphertext);
+  if (!seed) throw wrongPassphrase(parsed);
   if (seed.length !== SEED_BYTES || !equalBytes(spkiOf(privateKeyFromSeed(seed)), parsed.publicKeySpki)) {
     seed.fill(0);
     throw new DomainError({

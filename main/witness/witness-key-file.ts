@@ -4,20 +4,20 @@
 // the ciphertext is the AEAD's associated data. Parsing is strict and names the field
 // that is wrong; what it returns is readable without the passphrase.
 import { DomainError } from '../../native/errors';
-import { fromBase64Strict, sha256Hex, toBase64, utf8 } from '../quorum/bytes';
+import { BOX_AEAD_ALGORITHM, BOX_NONCE_BYTES, BOX_SALT_BYTES, BOX_TAG_BYTES } from '../crypto/passphrase-box';
+import { aeadJson, expected, kdfJson, sealedFieldReader, type Json } from '../crypto/sealed-fields';
+import { sha256Hex, toBase64, utf8 } from '../quorum/bytes';
 import { canonicalJson } from '../quorum/canonical-json';
 import { compactFingerprint, fingerprintOf } from '../quorum/fingerprint';
-import { kdfProblem } from '../quorum/kdf';
-import { KDF_MINIMUM, type Fingerprint, type KdfParams } from '../quorum/types';
+import type { Fingerprint, KdfParams } from '../quorum/types';
 import { isEd25519Spki, ED25519_SPKI_BYTES, SEED_BYTES, spkiToPem } from './ed25519-keys';
 
 export const WITNESS_KEY_FORMAT = 'conclave-witness-key';
 export const WITNESS_KEY_VERSION = 1;
-export const WITNESS_AEAD_ALGORITHM = 'xchacha20poly1305';
-export const NONCE_BYTES = 24;
-export const SALT_BYTES = KDF_MINIMUM.saltBytes;
-const SALT_MAX_BYTES = 64;
-const TAG_BYTES = 16;
+export const WITNESS_AEAD_ALGORITHM = BOX_AEAD_ALGORITHM;
+export const NONCE_BYTES = BOX_NONCE_BYTES;
+export const SALT_BYTES = BOX_SALT_BYTES;
+const TAG_BYTES = BOX_TAG_BYTES;
 /** The plaintext is the 32-byte Ed25519 seed; the ciphertext adds the 16-byte tag. */
 export const CIPHERTEXT_BYTES = SEED_BYTES + TAG_BYTES;
 /** Largest key file text accepted (a real one is under 1 KiB). */
@@ -74,48 +74,7 @@ export function witnessKeyMalformed(path: string, problem: string): DomainError 
   });
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  switch (typeof value) {
-    case 'string':
-      return value.length <= 40 ? JSON.stringify(value) : `a text of ${value.length} characters`;
-    case 'number':
-      return `the number ${value}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-const expected = (what: string, value: unknown) => `expected ${what}, found ${describe(value)}`;
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown, path: string, keys: string[]): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw witnessKeyMalformed(path, expected(`an object with ${keys.join(', ')}`, value));
-  const record = value as Json;
-  const at = (key: string) => (path === '$' ? key : `${path}.${key}`);
-  for (const key of Object.keys(record)) {
-    if (!keys.includes(key)) throw witnessKeyMalformed(at(key), `unknown field (${path === '$' ? 'a witness key file' : path} has only ${keys.join(', ')})`);
-  }
-  for (const key of keys) if (!(key in record)) throw witnessKeyMalformed(at(key), 'the field is missing');
-  return record;
-}
-
-function base64Bytes(value: unknown, path: string, min: number, max: number, what: string): Uint8Array {
-  if (typeof value !== 'string') throw witnessKeyMalformed(path, expected(`${what} as base64 text`, value));
-  const decoded = fromBase64Strict(value);
-  if (!decoded) throw witnessKeyMalformed(path, `expected ${what} as standard padded base64, found text that is not canonical base64`);
-  if (decoded.length < min || decoded.length > max) {
-    throw witnessKeyMalformed(path, `expected ${what} of ${min === max ? `exactly ${min}` : `${min} to ${max}`} bytes, found ${decoded.length} bytes`);
-  }
-  return decoded;
-}
+const fields = sealedFieldReader(witnessKeyMalformed, 'a witness key file');
 
 /** Null when `name` is a valid witness name, else what is expected. */
 export function witnessNameProblem(name: unknown): string | null {
@@ -131,16 +90,6 @@ export function createdAtProblem(text: unknown): string | null {
     return 'a UTC time with milliseconds such as 2025-01-31T12:00:00.000Z';
   }
   return null;
-}
-
-function kdfFromJson(value: unknown): KdfParams {
-  const k = object(value, 'kdf', ['algorithm', 'iterations', 'memoryKiB', 'parallelism', 'salt', 'version']);
-  if (k.algorithm !== 'argon2id') throw witnessKeyMalformed('kdf.algorithm', expected('"argon2id" (the only supported KDF)', k.algorithm));
-  const salt = base64Bytes(k.salt, 'kdf.salt', SALT_BYTES, SALT_MAX_BYTES, 'a salt');
-  const params = { algorithm: 'argon2id', version: k.version, memoryKiB: k.memoryKiB, iterations: k.iterations, parallelism: k.parallelism, salt } as KdfParams;
-  const problem = kdfProblem(params);
-  if (problem) throw witnessKeyMalformed(`kdf.${problem.field}`, expected(problem.expected, k[problem.field]));
-  return params;
 }
 
 export interface AssociatedFields {
@@ -160,15 +109,8 @@ export function associatedDataOf(fields: AssociatedFields): { json: Json; bytes:
     createdAt: fields.createdAt,
     publicKey: toBase64(fields.publicKeySpki),
     fingerprint: sha256Hex(fields.publicKeySpki),
-    kdf: {
-      algorithm: fields.kdf.algorithm,
-      version: fields.kdf.version,
-      memoryKiB: fields.kdf.memoryKiB,
-      iterations: fields.kdf.iterations,
-      parallelism: fields.kdf.parallelism,
-      salt: toBase64(fields.kdf.salt),
-    },
-    aead: { algorithm: WITNESS_AEAD_ALGORITHM, nonce: toBase64(fields.nonce) },
+    kdf: kdfJson(fields.kdf),
+    aead: aeadJson(fields.nonce),
   };
   return { json, bytes: utf8(canonicalJson(json)) };
 }
@@ -180,37 +122,24 @@ export function associatedDataOf(fields: AssociatedFields): { json: Json; bytes:
  * canonical form. Throws WITNESS_KEY_MALFORMED naming the field.
  */
 export function parseWitnessKey(text: string): ParsedWitnessKey {
-  if (typeof text !== 'string' || text.length === 0) throw witnessKeyMalformed('$', expected('the text of a witness key file', text));
-  if (text.length > MAX_WITNESS_KEY_CHARS) throw witnessKeyMalformed('$', `expected at most ${MAX_WITNESS_KEY_CHARS} characters, found ${text.length}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw witnessKeyMalformed('$', 'expected JSON text, found text that is not JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw witnessKeyMalformed('$', expected('a JSON object', json));
-  const top = json as Json;
+  const top = fields.document(text, MAX_WITNESS_KEY_CHARS, 'the text of a witness key file');
   if (top.format !== WITNESS_KEY_FORMAT) {
     throw witnessKeyMalformed('format', expected(`"${WITNESS_KEY_FORMAT}" (this is not a Conclave witness key file, or a format this version does not read)`, top.format));
   }
   if (top.version !== WITNESS_KEY_VERSION) throw witnessKeyMalformed('version', expected(`${WITNESS_KEY_VERSION} (the only witness key version this Conclave reads)`, top.version));
-  const o = object(top, '$', TOP_KEYS);
+  const o = fields.object(top, '$', TOP_KEYS);
   const nameProblem = witnessNameProblem(o.name);
   if (nameProblem) throw witnessKeyMalformed('name', expected(nameProblem, o.name));
   const createdProblem = createdAtProblem(o.createdAt);
   if (createdProblem) throw witnessKeyMalformed('createdAt', expected(createdProblem, o.createdAt));
-  const publicKeySpki = base64Bytes(o.publicKey, 'publicKey', ED25519_SPKI_BYTES, ED25519_SPKI_BYTES, 'an Ed25519 SubjectPublicKeyInfo');
+  const publicKeySpki = fields.bytes(o.publicKey, 'publicKey', ED25519_SPKI_BYTES, ED25519_SPKI_BYTES, 'an Ed25519 SubjectPublicKeyInfo');
   if (!isEd25519Spki(publicKeySpki)) throw witnessKeyMalformed('publicKey', 'expected an Ed25519 SubjectPublicKeyInfo (RFC 8410), found other DER');
   if (typeof o.fingerprint !== 'string' || !HEX64.test(o.fingerprint)) throw witnessKeyMalformed('fingerprint', expected('64 lower-case hex digits', o.fingerprint));
   if (o.fingerprint !== sha256Hex(publicKeySpki)) throw witnessKeyMalformed('fingerprint', 'it is not the SHA-256 of the public key in the file');
-  const kdf = kdfFromJson(o.kdf);
-  const a = object(o.aead, 'aead', ['algorithm', 'nonce']);
-  if (a.algorithm !== WITNESS_AEAD_ALGORITHM) throw witnessKeyMalformed('aead.algorithm', expected(`"${WITNESS_AEAD_ALGORITHM}" (the only supported AEAD)`, a.algorithm));
-  const nonce = base64Bytes(a.nonce, 'aead.nonce', NONCE_BYTES, NONCE_BYTES, 'a nonce');
-  const ciphertext = base64Bytes(o.ciphertext, 'ciphertext', CIPHERTEXT_BYTES, CIPHERTEXT_BYTES, 'the encrypted seed');
-  if (canonicalJson(json) !== text) {
-    throw witnessKeyMalformed('$', 'expected canonical JSON (sorted keys, no whitespace, ASCII only) exactly as Conclave wrote it, found reformatted text');
-  }
+  const kdf = fields.kdf(o.kdf);
+  const { nonce } = fields.aead(o.aead);
+  const ciphertext = fields.bytes(o.ciphertext, 'ciphertext', CIPHERTEXT_BYTES, CIPHERTEXT_BYTES, 'the encrypted seed');
+  fields.canonical(top, text);
   const name = o.name as string;
   const createdAt = o.createdAt as string;
   return {

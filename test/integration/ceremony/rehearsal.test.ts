@@ -1,0 +1,69 @@
+// `conclave rehearse` end to end on a fresh SoftHSM2 token: a sealed folder whose
+// transcript verifies, `conclave verify` accepts, no secret outside the answers file and
+// the rehearsal token, and a root key the token itself reports as non-extractable.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { listFiles, SecretTracker } from '../../helpers/secret-scan';
+import { conclave, verifiedTranscript } from './cli-run';
+
+test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key non-extractable', async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'conclave-rehearse-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  const dir = join(base, 'ceremony');
+
+  const run = conclave(['rehearse', '--out', dir]);
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /Root key "root-signing-key" \(ec-p384\) fingerprint:\n {2}[0-9a-f]{4}( [0-9a-f]{4}){15}\n {2}[a-z]+( [a-z]+){5}/);
+  assert.match(run.stdout, /pkcs11-tool --module /);
+
+  const entries = verifiedTranscript(dir);
+  const keys = entries.filter((e) => e.entry.type === 'key-generated');
+  assert.deepEqual(keys.map((k) => k.entry.type === 'key-generated' && k.entry.data.label).sort(), ['ceremony-rehearsal-root', 'root-kek', 'root-signing-key']);
+  const printed = /fingerprint:\n {2}([0-9a-f ]+)\n/.exec(run.stdout)![1];
+  const root = keys.find((k) => k.entry.type === 'key-generated' && k.entry.data.label === 'root-signing-key')!.entry;
+  assert.equal(root.type === 'key-generated' && root.data.fingerprint?.hex, printed);
+
+  const verify = conclave(['verify', dir]);
+  assert.equal(verify.status, 0, `${verify.stdout}\n${verify.stderr}`);
+
+  // Secrets: every passphrase and PIN the rehearsal used, searched in every file but the two allowed places.
+  const answers = JSON.parse(readFileSync(join(dir, 'rehearsal-answers.json'), 'utf8')) as {
+    custodians: Record<string, { passphrase: string }>;
+    witnesses: Record<string, { passphrase: string }>;
+    rehearsalToken: { soPin: string; userPin: string };
+  };
+  const pins = JSON.parse(readFileSync(join(dir, 'rehearsal-token', 'rehearsal-pins.json'), 'utf8')) as { soPin: string; userPin: string };
+  const secrets = new SecretTracker();
+  for (const [name, c] of Object.entries(answers.custodians)) secrets.add(`passphrase of ${name}`, c.passphrase);
+  for (const [name, w] of Object.entries(answers.witnesses)) secrets.add(`passphrase of witness ${name}`, w.passphrase);
+  secrets.add('first SO PIN', answers.rehearsalToken.soPin);
+  secrets.add('first user PIN', answers.rehearsalToken.userPin);
+  secrets.add('SO PIN after setup', pins.soPin);
+  secrets.add('user PIN after setup', pins.userPin);
+  assert.equal(secrets.size, 10);
+  const tokenFiles = listFiles(join(dir, 'rehearsal-token'));
+  const { findings, filesScanned } = secrets.scan([dir], { allow: [join(dir, 'rehearsal-answers.json'), ...tokenFiles] });
+  assert.ok(filesScanned >= 10, `only ${filesScanned} files scanned`);
+  assert.deepEqual(findings, []);
+
+  // The token itself, through an outside tool.
+  const listing = execFileSync(
+    'pkcs11-tool',
+    ['--module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', 'CONCLAVE REHEARSAL', '--login', '--pin', pins.userPin, '-O'],
+    { env: { ...process.env, SOFTHSM2_CONF: join(dir, 'rehearsal-token', 'softhsm2.conf') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const privateRoot = listing.split(/\n(?=\S)/).find((block) => block.startsWith('Private Key Object') && /label:\s+root-signing-key/.test(block));
+  assert.ok(privateRoot, listing);
+  assert.match(privateRoot, /never extractable/);
+  assert.match(privateRoot, /Access:\s+sensitive/);
+  assert.doesNotMatch(privateRoot, /Access:[^\n]*\bextractable\b(?<!never extractable)/);
+
+  // A second rehearsal into the same folder is refused.
+  const again = conclave(['rehearse', '--out', dir]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /not empty/);
+});

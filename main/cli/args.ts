@@ -1,7 +1,9 @@
 // Strict argument parsing for the conclave command line: every command has a fixed set
 // of flags; anything else is a usage error naming the offending word (exit status 2).
 import { parseArgs } from 'node:util';
+import { parseRehearse, parseRun, type RehearseCommand, type RunCommand } from './ceremony';
 import type { ScriptCheckCommand } from './script';
+import type { VerifyCommand } from './verify';
 import type { WitnessNewCommand, WitnessShowCommand } from './witness';
 
 export class UsageError extends Error {
@@ -20,9 +22,12 @@ export type Command =
   | { name: 'share-check'; file: string; passphraseEnv: string | null }
   | WitnessNewCommand
   | WitnessShowCommand
-  | ScriptCheckCommand;
+  | ScriptCheckCommand
+  | VerifyCommand
+  | RunCommand
+  | RehearseCommand;
 
-export const COMMANDS = ['doctor', 'tokens', 'share', 'witness', 'script', 'help'] as const;
+export const COMMANDS = ['doctor', 'tokens', 'share', 'witness', 'script', 'verify', 'run', 'rehearse', 'help'] as const;
 
 function parseStrict<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, command: string) {
   return parseWithPositionals(args, options, command, false).values;
@@ -103,6 +108,18 @@ export function parseCommand(argv: string[]): Command {
       return parseWitness(rest);
     case 'script':
       return parseScriptCommand(rest);
+    case 'verify':
+      return parseVerify(rest);
+    case 'run': {
+      const { values, positionals } = parseWithPositionals(rest, { answers: { type: 'string' }, out: { type: 'string' }, module: { type: 'string' }, help: { type: 'boolean' } }, 'run', true);
+      if (values.help) return { name: 'help', topic: 'run' };
+      return parseRun(values, positionals);
+    }
+    case 'rehearse': {
+      const { values, positionals } = parseWithPositionals(rest, { out: { type: 'string' }, resume: { type: 'string' }, help: { type: 'boolean' } }, 'rehearse', true);
+      if (values.help) return { name: 'help', topic: 'rehearse' };
+      return parseRehearse(values, positionals);
+    }
     default:
       throw new UsageError(`Unknown command "${first}".`);
   }
@@ -196,4 +213,12 @@ function parseScriptCommand(args: string[]): Command {
   if (values.help) return { name: 'help', topic: 'script' };
   if (positionals.length !== 1 || positionals[0]!.trim() === '') throw new UsageError('"conclave script check" takes one ceremony script FILE.');
   return { name: 'script-check', file: positionals[0]!, json: values.json ?? false };
+}
+
+/** `conclave verify DIR [--json]`. */
+function parseVerify(args: string[]): Command {
+  const { values, positionals } = parseWithPositionals(args, { json: { type: 'boolean' }, help: { type: 'boolean' } }, 'verify', true);
+  if (values.help) return { name: 'help', topic: 'verify' };
+  if (positionals.length !== 1 || positionals[0]!.trim() === '') throw new UsageError('"conclave verify" takes one ceremony folder DIR.');
+  return { name: 'verify', dir: positionals[0]!, json: values.json ?? false };
 }

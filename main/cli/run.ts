@@ -8,6 +8,8 @@ import type { CliRuntime } from './runtime';
 import { runTokens } from './tokens';
 import { runWitnessNew, runWitnessShow } from './witness';
 import { runScriptCheck } from './script';
+import { runVerify } from './verify';
+import { runRehearse, runRun } from './ceremony';
 import { helpFor, USAGE } from './usage';
 
 export async function run(argv: string[], rt: CliRuntime): Promise<number> {
@@ -42,5 +44,11 @@ export async function run(argv: string[], rt: CliRuntime): Promise<number> {
       return runWitnessShow(command, rt);
     case 'script-check':
       return runScriptCheck(command, rt);
+    case 'run':
+      return runRun(command, rt);
+    case 'rehearse':
+      return runRehearse(command, rt);
+    case 'verify':
+      return runVerify(command, rt);
   }
 }

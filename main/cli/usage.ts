@@ -1,4 +1,5 @@
 // Help texts for the conclave command line.
+import { REHEARSE_USAGE, RUN_USAGE } from './ceremony';
 
 export const USAGE = `Usage: conclave <command> [options]
 
@@ -13,6 +14,12 @@ Commands:
            fingerprint and public key.
   script   Check a ceremony script: "script check FILE" prints OK and the script
            hash, or every problem with its path and line.
+  verify   Verify a ceremony folder: "verify DIR" checks the transcript's chain,
+           every signature, the seal, the script's policy and every file hash.
+  run      Run a ceremony script without prompts: "run SCRIPT --answers FILE --out DIR"
+           (an unsealed ceremony in DIR is resumed).
+  rehearse Run the built-in rehearsal root ceremony on a fresh SoftHSM2 token:
+           "rehearse --out DIR" (or "--resume DIR").
   help     Show this help, or help for one command: conclave help share
 
 Options:
@@ -108,7 +115,28 @@ which the transcript records), or every problem as "path: expected ... (line N)"
 
 Exit status: 0 the script is valid, 1 it is not (or cannot be read), 2 usage error.`;
 
+export const VERIFY_USAGE = `Usage: conclave verify DIR [--json]
+
+Verifies a ceremony folder (docs/ceremony-folder.md), as a compliance officer would:
+the transcript is complete and its hash chain holds; the ceremony script recorded in it
+is valid and matches its participants; every checkpoint and the seal are signed by the
+ceremony key and the seal by every witness the script lists; the script's policy held
+(every step done in order with its acknowledgements, confirmations and preconditions);
+every file the transcript records, and every file SHA256SUMS lists, hashes right, and
+no other file is there; report.html and report.pdf carry the final hash.
+
+  --json   Print { ok, checks, firstFailure, finalHash, ... } as JSON
+
+Prints every check and the final hash in hex and words; when something does not hold,
+the first failing entry (seq and type) or file and why.
+
+Exit status: 0 everything holds, 1 something does not (or the folder cannot be read),
+2 usage error.`;
+
 export function helpFor(topic: string | null): string {
+  if (topic === 'run') return RUN_USAGE;
+  if (topic === 'rehearse') return REHEARSE_USAGE;
+  if (topic === 'verify') return VERIFY_USAGE;
   if (topic === 'script') return SCRIPT_USAGE;
   if (topic === 'witness') return WITNESS_USAGE;
   if (topic === 'share') return SHARE_USAGE;

@@ -11,6 +11,7 @@ import type { Actor, EntryData, EntryType } from '../../../main/transcript/data-
 import { hashLine } from '../../../main/transcript/line';
 import { signaturePayload } from '../../../main/transcript/signature-payload';
 import { openTranscript, type AppendedEntry, type OpenTranscriptOptions, type TranscriptWriter } from '../../../main/transcript/writer';
+import { readyTokenFlags } from '../../helpers/token-flags';
 
 export const CEREMONY_ID = 'root-2025-test';
 export const ALICE: Actor = { role: 'administrator', name: 'Alice' };
@@ -188,22 +189,7 @@ export function tokenFactsData(): EntryData<'token-facts'> {
     serial: '0123456789abcdef',
     firmwareVersion: '2.6',
     hardwareVersion: '2.6',
-    flags: {
-      tokenInitialized: true,
-      loginRequired: true,
-      userPinInitialized: true,
-      userPinCountLow: false,
-      userPinFinalTry: false,
-      userPinLocked: false,
-      userPinToBeChanged: false,
-      soPinCountLow: false,
-      soPinFinalTry: false,
-      soPinLocked: false,
-      soPinToBeChanged: false,
-      protectedAuthenticationPath: false,
-      hasRng: true,
-      writeProtected: false,
-    },
+    flags: readyTokenFlags(),
     module: { path: '/usr/lib/softhsm/libsofthsm2.so', libraryDescription: 'Implementation of PKCS11', manufacturer: 'SoftHSM', cryptokiVersion: '2.40', libraryVersion: '2.6' },
   };
 }

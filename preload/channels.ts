@@ -25,6 +25,7 @@ export const CHANNEL_NAMES = [
   'quorumResharePresent',
   'quorumReshareCommit',
   'inspectEnvelope',
+  'verifyCeremony',
 ] as const;
 
 export const EVENT_NAMES = ['usbChanged', 'statusChanged', 'quorumChanged'] as const;

@@ -282,6 +282,48 @@ export const EnvelopeInfoSchema = z.strictObject({
 });
 export type EnvelopeInfo = z.infer<typeof EnvelopeInfoSchema>;
 
+/** One check of a ceremony folder, as `conclave verify` lists it. */
+export const FolderCheckSchema = z.strictObject({ name: text(64), ok: z.boolean(), detail: text(2000) });
+export type FolderCheckView = z.infer<typeof FolderCheckSchema>;
+
+/** The first thing that does not hold: an entry (seq and type) or a file, and why. */
+export const FolderFailureSchema = z.strictObject({
+  entrySeq: z.number().int().nonnegative().nullable(),
+  entryType: text(64).nullable(),
+  file: text(4096).nullable(),
+  reason: text(2000),
+});
+export type FolderFailureView = z.infer<typeof FolderFailureSchema>;
+
+/** One transcript entry as a readable line for the transcript viewer. */
+export const TranscriptEntryViewSchema = z.strictObject({
+  seq: z.number().int().nonnegative(),
+  type: text(64),
+  at: text(64),
+  actor: text(200),
+  summary: text(600),
+});
+export type TranscriptEntryView = z.infer<typeof TranscriptEntryViewSchema>;
+
+/** At most this many transcript entries are shown; a longer transcript says how many were left out. */
+export const MAX_VIEWED_ENTRIES = 500;
+
+export const CeremonyVerificationSchema = z.strictObject({
+  ok: z.boolean(),
+  directory: absolutePath,
+  ceremonyId: text(128).nullable(),
+  title: text(512).nullable(),
+  rehearsal: z.boolean().nullable(),
+  /** The sealed entry's hash, when the transcript verified that far. */
+  finalHash: FingerprintSchema.nullable(),
+  checks: z.array(FolderCheckSchema).max(64),
+  firstFailure: FolderFailureSchema.nullable(),
+  entries: z.array(TranscriptEntryViewSchema).max(MAX_VIEWED_ENTRIES),
+  /** Entries in the transcript beyond those listed. */
+  entriesLeftOut: z.number().int().nonnegative(),
+});
+export type CeremonyVerification = z.infer<typeof CeremonyVerificationSchema>;
+
 const none = z.strictObject({});
 
 /** Channel name (also the preload method name) → request and response schemas. */
@@ -347,6 +389,8 @@ export const contract = {
   },
   quorumReshareCommit: { request: z.strictObject({ reshareId: text(64), nonce: hex(64) }), response: ReshareViewSchema },
   inspectEnvelope: { request: z.strictObject({ source: EnvelopeSourceSchema }), response: EnvelopeInfoSchema },
+  /** Verifies a ceremony folder read-only, as `conclave verify DIR` does. */
+  verifyCeremony: { request: z.strictObject({ directory: absolutePath }), response: CeremonyVerificationSchema },
   getMechanisms: {
     request: z.strictObject({ slotId: z.string().regex(/^\d{1,20}$/) }),
     response: z.array(z.strictObject({ name: text(128), value: z.number().int().nonnegative() })),

@@ -1,4 +1,4 @@
-// The application: the status store and the quorum stores over the API, the frame with
+// The application: the status, quorum and verify stores over the API, the frame with
 // the navigation between screens, and the current screen. Every store lives as long as
 // the app, so switching screens never loses a setup or a login in progress.
 import { useEffect, useState } from 'react';
@@ -7,18 +7,22 @@ import { AppShell, LiveRegion, ScreenNav, useShortcuts, type ScreenNavItem, type
 import { QuorumLoginScreen } from './screens/quorum/login/QuorumLoginScreen';
 import { QuorumSetupScreen } from './screens/quorum/setup/QuorumSetupScreen';
 import { StatusScreen } from './screens/status/StatusScreen';
+import { VerifyScreen } from './screens/verify/VerifyScreen';
 import { QuorumStoresProvider, useQuorumLogin, useQuorumSetup } from './stores/quorum-context';
 import { createQuorumLoginStore, type QuorumLoginStore } from './stores/quorum-login-store';
 import { createQuorumSetupStore, type QuorumSetupStore } from './stores/quorum-setup-store';
 import { StatusStoreProvider, useStatus } from './stores/status-context';
 import { createStatusStore, type Announcement, type StatusStore } from './stores/status-store';
+import { VerifyStoreProvider, useVerify } from './stores/verify-context';
+import { createVerifyStore, type VerifyStore } from './stores/verify-store';
 
-export type ScreenId = 'status' | 'quorum-setup' | 'quorum-login';
+export type ScreenId = 'status' | 'quorum-setup' | 'quorum-login' | 'verify';
 
 const TITLES: Record<ScreenId, string> = {
   status: 'Workstation status',
   'quorum-setup': 'Quorum setup',
   'quorum-login': 'Quorum login',
+  verify: 'Verify a ceremony',
 };
 
 interface Announcing {
@@ -26,11 +30,11 @@ interface Announcing {
 }
 
 /** One polite announcer for the whole app: the latest news from any store. */
-function useLatestAnnouncement(status: StatusStore, setup: QuorumSetupStore, login: QuorumLoginStore): Announcement {
+function useLatestAnnouncement(status: StatusStore, setup: QuorumSetupStore, login: QuorumLoginStore, verify: VerifyStore): Announcement {
   const [latest, setLatest] = useState<Announcement>({ message: '', seq: 0 });
   useEffect(() => {
     let seq = 0;
-    const stores: Announcing[] = [status, setup, login];
+    const stores: Announcing[] = [status, setup, login, verify];
     const unsubscribers = stores.map((store) =>
       store.subscribe((state, previous) => {
         if (state.announcement.seq !== previous.announcement.seq) setLatest({ message: state.announcement.message, seq: ++seq });
@@ -39,7 +43,7 @@ function useLatestAnnouncement(status: StatusStore, setup: QuorumSetupStore, log
     return () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
     };
-  }, [status, setup, login]);
+  }, [status, setup, login, verify]);
   return latest;
 }
 
@@ -50,6 +54,7 @@ function Frame({ announcement }: { announcement: Announcement }) {
   const checkRoom = useStatus((s) => s.checkRoom);
   const setupView = useQuorumSetup((s) => s.view);
   const loginView = useQuorumLogin((s) => s.view);
+  const verdict = useVerify((s) => s.result?.ok ?? null);
 
   const statusShortcuts: Shortcut[] = [
     { key: 'r', description: 'Refresh status', run: () => void refresh() },
@@ -75,11 +80,12 @@ function Frame({ announcement }: { announcement: Announcement }) {
       label: TITLES['quorum-login'],
       note: loginView && !loginView.ended ? (loginView.loggedIn ? 'Logged in' : `${loginView.present.length} present`) : undefined,
     },
+    { id: 'verify', label: TITLES.verify, note: verdict === null ? undefined : verdict ? 'Verified' : 'Not verified' },
   ];
 
   return (
     <AppShell rehearsal={rehearsal} screenTitle={TITLES[screen]} shortcuts={shortcuts} nav={<ScreenNav items={items} current={screen} onNavigate={setScreen} />}>
-      {screen === 'status' ? <StatusScreen /> : screen === 'quorum-setup' ? <QuorumSetupScreen /> : <QuorumLoginScreen />}
+      {screen === 'status' ? <StatusScreen /> : screen === 'quorum-setup' ? <QuorumSetupScreen /> : screen === 'quorum-login' ? <QuorumLoginScreen /> : <VerifyScreen />}
       <LiveRegion message={announcement.message} seq={announcement.seq} />
     </AppShell>
   );
@@ -89,13 +95,16 @@ export function App({ api }: { api: ConclaveApi }) {
   const [status] = useState(() => createStatusStore(api));
   const [setup] = useState(() => createQuorumSetupStore(api));
   const [login] = useState(() => createQuorumLoginStore(api));
+  const [verify] = useState(() => createVerifyStore(api));
   useEffect(() => status.getState().start(), [status]);
   useEffect(() => login.getState().start(), [login]);
-  const announcement = useLatestAnnouncement(status, setup, login);
+  const announcement = useLatestAnnouncement(status, setup, login, verify);
   return (
     <StatusStoreProvider store={status}>
       <QuorumStoresProvider setup={setup} login={login}>
-        <Frame announcement={announcement} />
+        <VerifyStoreProvider store={verify}>
+          <Frame announcement={announcement} />
+        </VerifyStoreProvider>
       </QuorumStoresProvider>
     </StatusStoreProvider>
   );

@@ -2,6 +2,7 @@
 // room and the HSM, the quorum service for setup, login and re-share. The router has
 // already checked the sender and parsed the request, so these stay one line each.
 import { DomainError } from '../../native/errors';
+import { verifyCeremonyView } from '../ceremony/folder/verify-view';
 import type { QuorumService } from '../quorum/quorum-service';
 import type { StatusService } from '../status/types';
 import type { Handlers } from './router';
@@ -53,5 +54,7 @@ export function handlersFor(services: StatusService | AppServices): Handlers {
     quorumResharePresent: (r) => q().quorumResharePresent(r),
     quorumReshareCommit: (r) => q().quorumReshareCommit(r),
     inspectEnvelope: (r) => q().inspectEnvelope(r),
+    // A pure function of the folder: it reads and never writes, so no service owns it.
+    verifyCeremony: ({ directory }) => verifyCeremonyView(directory),
   };
 }

@@ -2,29 +2,12 @@
 // token through the real worker process. Reports medians and ranges; asserts nothing
 // (speed targets live here, never in tests).
 import { performance } from 'node:perf_hooks';
+import { measure, printRows, type Row } from './measure';
 import { pin, withToken, type Cleanup } from '../helpers/softhsm';
 
 const cleanups: Array<() => unknown> = [];
 const suite: Cleanup = { after: (fn) => cleanups.push(fn) };
 
-interface Row {
-  name: string;
-  runs: number;
-  median: number;
-  min: number;
-  max: number;
-}
-
-async function measure(name: string, runs: number, fn: (i: number) => Promise<unknown>): Promise<Row> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn(i);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { name, runs, median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]! };
-}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -47,12 +30,8 @@ async function main(): Promise<void> {
   rows.push(await measure('ECDSA P-256 sign, 1 KiB', 100, () => client.sign({ key: signer.handle, mechanism: 'ecdsa-sha256', data })));
   rows.push(await measure('wrong-PIN login refused (no retry)', 5, () => client.logout(slotId).then(() => client.login(slotId, 'user', pin('wrong-pin-x')).catch(() => undefined))));
 
-  const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(2));
   console.log('\nConclave HSM benchmarks (SoftHSM2, real worker process), milliseconds\n');
-  console.log(['operation'.padEnd(54), 'runs'.padStart(5), 'median'.padStart(9), 'min'.padStart(9), 'max'.padStart(9)].join(' '));
-  for (const r of rows) {
-    console.log([r.name.padEnd(54), String(r.runs).padStart(5), fmt(r.median).padStart(9), fmt(r.min).padStart(9), fmt(r.max).padStart(9)].join(' '));
-  }
+  printRows(rows);
 }
 
 main()

@@ -3,6 +3,7 @@
 // combining a 32-byte secret for 3-of-5 and 16-of-16. Reports medians and ranges;
 // asserts nothing (speed targets live here, never in tests).
 import { performance } from 'node:perf_hooks';
+import { measure, printRows, type Row } from './measure';
 import { envelopeMetadata, openEnvelope, parseEnvelope, sealEnvelope } from '../../main/quorum/envelope';
 import { calibrateKdf } from '../../main/quorum/kdf';
 import { encodePassphrase } from '../../main/quorum/passphrase-policy';
@@ -10,24 +11,6 @@ import { parsePolicy } from '../../main/quorum/policy';
 import { combineShares, splitSecret } from '../../main/quorum/sharing';
 import { SECRET_IDS, type OpenedShares, type QuorumPolicy } from '../../main/quorum/types';
 
-interface Row {
-  name: string;
-  runs: number;
-  median: number;
-  min: number;
-  max: number;
-}
-
-async function measure(name: string, runs: number, fn: (i: number) => Promise<unknown>): Promise<Row> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn(i);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { name, runs, median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]! };
-}
 
 const flat = (m: number, n: number): QuorumPolicy => parsePolicy({ threshold: m, custodians: Array.from({ length: n }, (_, i) => ({ name: `Custodian ${i + 1}` })) });
 
@@ -65,16 +48,12 @@ async function main(): Promise<void> {
     rows.push(await measure(`combine 32 bytes, ${m} of ${n}`, 200, () => combineShares(p, present)));
   }
 
-  const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(2));
   console.log(`\nConclave quorum benchmarks, milliseconds`);
   console.log(
     `Calibrated Argon2id: ${kdf.memoryKiB / 1024} MiB, ${kdf.iterations} iterations, ${kdf.parallelism} lanes ` +
       `(${calibration.milliseconds.toFixed(0)} ms in calibration; target about 1000 ms, never below 64 MiB, 3 iterations, 4 lanes)\n`,
   );
-  console.log(['operation'.padEnd(54), 'runs'.padStart(5), 'median'.padStart(9), 'min'.padStart(9), 'max'.padStart(9)].join(' '));
-  for (const r of rows) {
-    console.log([r.name.padEnd(54), String(r.runs).padStart(5), fmt(r.median).padStart(9), fmt(r.min).padStart(9), fmt(r.max).padStart(9)].join(' '));
-  }
+  printRows(rows);
 }
 
 main().catch((error) => {

@@ -8,7 +8,10 @@ import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Result } from '../../preload/contract';
+import { requireWorkerBuild } from '../helpers/softhsm';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
@@ -212,4 +215,19 @@ export function lastResponse(page: PageDiagnostics, channel: string): unknown {
   const found = [...page.responses].reverse().find((r) => r.channel === `conclave:${channel}`);
   if (!found) throw new Error(`the page made no ${channel} call`);
   return found.result;
+}
+
+/** Fails early, with what to do, when the renderer, the HSM worker or another built file is missing. */
+export function requireBrowserBuilds(...extraFiles: string[]): void {
+  for (const file of [join(RENDERER_DIR, 'index.html'), join(RENDERER_DIR, 'app.js'), ...extraFiles]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" before the browser tests.`);
+  }
+  requireWorkerBuild();
+}
+
+/** The value of a successful router answer; fails the test with the error otherwise. */
+export function expectOk<T>(result: unknown): T {
+  const r = result as Result<T>;
+  if (!r.ok) assert.fail(`expected success, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
 }

@@ -22,8 +22,8 @@ import { createStatusService } from '../../main/status/status-service';
 import type { StatusService } from '../../main/status/types';
 import { events, ipcChannel, type QuorumLoginView, type QuorumSetupView, type Result, type StatusSnapshot } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
-import { makeSoftHsm, requireWorkerBuild, type SoftHsmFixture } from '../helpers/softhsm';
-import { CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
+import { makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
+import { expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -36,19 +36,6 @@ const WRONG_PASSPHRASE = 'Mistaken walrus 17 forgot lines';
 const TOKEN_LABEL = 'Quorum Browser 2026';
 /** The cheapest Argon2id the service accepts: tests may use exactly the minimum, never less. */
 const KDF = { algorithm: 'argon2id' as const, version: 19 as const, memoryKiB: KDF_MINIMUM.memoryKiB, iterations: KDF_MINIMUM.iterations, parallelism: KDF_MINIMUM.parallelism };
-
-function requireBuilds(): void {
-  for (const file of [join(RENDERER_DIR, 'index.html'), join(RENDERER_DIR, 'app.js')]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" before the browser tests.`);
-  }
-  requireWorkerBuild();
-}
-
-function ok<T>(result: unknown): T {
-  const r = result as Result<T>;
-  if (!r.ok) assert.fail(`expected success, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const hexOnly = (text: string) => text.replace(/[^0-9a-f]/gi, '').toLowerCase();
@@ -125,7 +112,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
   const secrets = new SecretTracker();
 
   before(async () => {
-    requireBuilds();
+    requireBrowserBuilds();
     fixture = makeSoftHsm(); // a fresh token store: SoftHSM2 offers one uninitialized slot
     work = mkdtempSync(join(tmpdir(), 'conclave-quorum-browser-'));
     dataDir = join(work, 'data');
@@ -144,7 +131,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     page = opened.page;
     main.forwardTo(opened);
     await page.locator('.page-header').waitFor();
-    const snapshot = ok<StatusSnapshot>(lastResponse(opened, 'getStatus'));
+    const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     const free = snapshot.tokens.find((t) => t.state === 'uninitialized');
     assert.ok(free, 'the fresh SoftHSM2 store offers an uninitialized slot');
     slotId = free.slotId;
@@ -197,7 +184,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
 
     const card = page.getByTestId('custodian-card');
     await card.waitFor();
-    const begun = ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupBegin'));
+    const begun = expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupBegin'));
     assert.equal(begun.policySummary, '3 of 5');
     assert.deepEqual(begun.kdf, { memoryKiB: KDF.memoryKiB, iterations: KDF.iterations, parallelism: KDF.parallelism });
     assert.equal(await text(page.getByTestId('setup-policy')), '3 of 5');
@@ -223,7 +210,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
       await card.getByTestId('save-directory').fill(mediaDirs[i]!);
       await card.getByTestId('save').click();
       await card.getByTestId('saved-to').waitFor();
-      const view = ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupSave'));
+      const view = expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupSave'));
       const custodian = view.custodians[i]!;
       assert.ok(custodian.savedTo?.startsWith(mediaDirs[i]!), `${name}'s envelope is in their folder`);
       const saved = readFileSync(custodian.savedTo!);
@@ -280,7 +267,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
       await card.getByTestId('prove').click();
       await card.getByText(`${name} opened their envelope: receipt proven`).waitFor();
       assert.equal(await page.getByTestId(`custodian-progress-${index}`).getAttribute('data-stage'), 'proven');
-      if (index === 2) assert.equal(ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupProve')).custodians[1]!.failedProofs, 1);
+      if (index === 2) assert.equal(expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupProve')).custodians[1]!.failedProofs, 1);
       if (index < CUSTODIANS.length) {
         assert.equal(await page.getByTestId('complete-setup').isDisabled(), true);
         await card.getByTestId('next-custodian').click();
@@ -292,7 +279,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     assert.equal(await complete.isDisabled(), false, 'Complete is possible once every custodian has proven receipt');
     await complete.click();
     await page.getByTestId('setup-complete').waitFor();
-    const done = ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupComplete'));
+    const done = expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupComplete'));
     assert.equal(done.phase, 'complete');
     recordPath = done.recordPath!;
     assert.equal(await text(page.getByTestId('record-path')), recordPath);
@@ -314,7 +301,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     const option = page.getByTestId('login-slot').locator('option', { hasText: TOKEN_LABEL });
     await option.waitFor({ state: 'attached' });
     const loginSlot = (await option.getAttribute('value'))!;
-    const listed = ok<StatusSnapshot>(lastResponse(opened, 'refreshTokens')).tokens.find((t) => t.token?.label === TOKEN_LABEL);
+    const listed = expectOk<StatusSnapshot>(lastResponse(opened, 'refreshTokens')).tokens.find((t) => t.token?.label === TOKEN_LABEL);
     assert.equal(listed?.slotId, loginSlot);
     assert.equal(listed?.state, 'ready', 'the quorum left the token initialized with its user PIN set');
     await page.getByTestId('login-slot').selectOption(loginSlot);
@@ -367,7 +354,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     await present('qr-image', erinQr, PASSPHRASES[4]!);
     const loggedIn = page.getByTestId('logged-in');
     await loggedIn.waitFor();
-    const view = ok<QuorumLoginView>(lastResponse(opened, 'quorumLoginPresent'));
+    const view = expectOk<QuorumLoginView>(lastResponse(opened, 'quorumLoginPresent'));
     assert.equal(view.loggedIn, true);
     assert.equal(view.satisfied, true);
     assert.equal(await text(loggedIn.getByTestId('login-progress')), `3 of 3: ${CUSTODIANS[0]}, ${CUSTODIANS[2]}, ${CUSTODIANS[4]}`);
@@ -427,7 +414,7 @@ describe('quorum screens in rehearsal mode', { skip: SKIP, timeout: 180_000 }, (
   let page: Page;
 
   before(async () => {
-    requireBuilds();
+    requireBrowserBuilds();
     dataDir = mkdtempSync(join(tmpdir(), 'conclave-quorum-rehearsal-'));
     const env = { ...process.env };
     delete env.CONCLAVE_PKCS11_MODULE;
@@ -452,7 +439,7 @@ describe('quorum screens in rehearsal mode', { skip: SKIP, timeout: 180_000 }, (
   });
 
   it('keeps the REHEARSAL mark on every screen', async () => {
-    assert.equal(ok<StatusSnapshot>(lastResponse(opened, 'getStatus')).rehearsal.active, true);
+    assert.equal(expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus')).rehearsal.active, true);
     for (const [id, title] of [['quorum-setup', 'Quorum setup'], ['quorum-login', 'Quorum login'], ['status', 'Workstation status']] as const) {
       await page.getByTestId(`nav-${id}`).click();
       await page.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -484,13 +471,13 @@ describe('quorum screens in rehearsal mode', { skip: SKIP, timeout: 180_000 }, (
 
     await page.getByTestId('setup-begin').click();
     await page.getByTestId('custodian-card').waitFor();
-    const view = ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupBegin'));
+    const view = expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupBegin'));
     assert.equal(view.policySummary, '2 of 3');
     assert.ok(await page.locator('header.app-header').getByTestId('rehearsal-mark').isVisible());
     await page.getByTestId('cancel-setup').click();
     await page.getByTestId('confirm-cancel-setup').click();
     await page.getByTestId('setup-ended').waitFor();
-    assert.equal(ok<QuorumSetupView>(lastResponse(opened, 'quorumSetupCancel')).phase, 'cancelled');
+    assert.equal(expectOk<QuorumSetupView>(lastResponse(opened, 'quorumSetupCancel')).phase, 'cancelled');
   });
 
   it('logged no console errors, page errors or CSP violations', () => {

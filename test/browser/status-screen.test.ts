@@ -15,8 +15,8 @@ import { createStatusService } from '../../main/status/status-service';
 import type { StatusService } from '../../main/status/types';
 import { UsbWatcher } from '../../native/usb/usb-watcher';
 import { events, ipcChannel, type ErrorValue, type Result, type ResponseOf, type StatusSnapshot } from '../../preload/contract';
-import { initTokenWithUtil, makeSoftHsm, requireWorkerBuild, type SoftHsmFixture } from '../helpers/softhsm';
-import {
+import { initTokenWithUtil, makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
+import { expectOk, requireBrowserBuilds,
   CHROMIUM,
   launchChromium,
   lastResponse,
@@ -33,19 +33,6 @@ import { PluggableUsbSource, YUBIHSM2 } from './pluggable-usb-source';
 const SCREENSHOTS = join(ROOT, 'test-results');
 const TOKEN = { label: 'Browser Root 2026', soPin: 'so-browser-1', userPin: 'user-browser-1' };
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-
-function requireRendererBuild(): void {
-  for (const file of [join(RENDERER_DIR, 'index.html'), join(RENDERER_DIR, 'app.js')]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" before the browser tests.`);
-  }
-  requireWorkerBuild();
-}
-
-function ok<T>(result: unknown): T {
-  const r = result as Result<T>;
-  if (!r.ok) assert.fail(`expected success, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** Hosts the real main side for one page: service, router, and events forwarded into the page. */
 interface MainSide {
@@ -101,7 +88,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
   let page: Page;
 
   before(async () => {
-    requireRendererBuild();
+    requireBrowserBuilds();
     fixture = makeSoftHsm();
     initTokenWithUtil(fixture, TOKEN);
     dataDir = mkdtempSync(join(tmpdir(), 'conclave-browser-data-'));
@@ -131,7 +118,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
 
   it('shows the SoftHSM2 module, the fresh token as ready and the uninitialized slot', async () => {
     const token = await slotCard(page, TOKEN.label);
-    const snapshot = ok<StatusSnapshot>(lastResponse(opened, 'getStatus'));
+    const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     assert.equal(snapshot.module?.path, fixture.modulePath);
 
     const module = page.locator('#module');
@@ -208,7 +195,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
     await token.getByRole('button', { name: `Mechanisms of ${TOKEN.label}` }).click();
     const table = token.locator('table').filter({ has: page.getByText(/mechanisms? supported by/) });
     await table.waitFor();
-    const mechanisms = ok<ResponseOf<'getMechanisms'>>(lastResponse(opened, 'getMechanisms'));
+    const mechanisms = expectOk<ResponseOf<'getMechanisms'>>(lastResponse(opened, 'getMechanisms'));
     assert.ok(mechanisms.length > 10, `SoftHSM2 offers many mechanisms, got ${mechanisms.length}`);
     assert.equal(await table.locator('tbody tr').count(), mechanisms.length);
     assert.ok(mechanisms.some((m) => m.name === 'CKM_ECDSA'), 'SoftHSM2 supports CKM_ECDSA');
@@ -220,7 +207,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
     const checkCalls = opened.calls.filter((c) => c === 'conclave:checkRoom').length;
     await page.getByRole('button', { name: 'Check the room again' }).click();
     await waitFor(() => opened.responses.filter((r) => r.channel === 'conclave:checkRoom').length > checkCalls);
-    const room = ok<ResponseOf<'checkRoom'>>(lastResponse(opened, 'checkRoom'));
+    const room = expectOk<ResponseOf<'checkRoom'>>(lastResponse(opened, 'checkRoom'));
     await page.locator('#room time').filter({ hasText: room.generatedAt.slice(11, 19) }).waitFor();
     await assertRoomMatches(page, room);
     const ids = room.checks.map((c) => c.id);
@@ -256,7 +243,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
   it('shows the error and what to do when the module picker is given a bad path', async () => {
     const bad = '/nonexistent/conclave/libno-such-pkcs11.so';
     await page.getByRole('button', { name: 'Use another PKCS#11 module' }).click();
-    const candidates = ok<ResponseOf<'listModuleCandidates'>>(lastResponse(opened, 'listModuleCandidates'));
+    const candidates = expectOk<ResponseOf<'listModuleCandidates'>>(lastResponse(opened, 'listModuleCandidates'));
     const softhsm = candidates.find((c) => c.path === fixture.modulePath);
     assert.ok(softhsm?.exists, 'SoftHSM2 is among the known module candidates');
     await page.getByRole('row').filter({ hasText: fixture.modulePath }).getByText('In use').waitFor();
@@ -327,7 +314,7 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
   let page: Page;
 
   before(async () => {
-    requireRendererBuild();
+    requireBrowserBuilds();
     // A real token exists for the module switch at the end; until then nothing points at it.
     fixture = makeSoftHsm();
     initTokenWithUtil(fixture, TOKEN);
@@ -354,7 +341,7 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
   });
 
   it('shows the REHEARSAL mark, why, and the throwaway token it made', async () => {
-    const snapshot = ok<StatusSnapshot>(lastResponse(opened, 'getStatus'));
+    const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     assert.equal(snapshot.rehearsal.active, true);
     assert.ok(snapshot.rehearsal.tokenDirectory?.startsWith(dataDir), 'the rehearsal token lives in the data folder');
 
@@ -374,7 +361,7 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
   });
 
   it('says why USB cannot be watched', async () => {
-    const snapshot = ok<StatusSnapshot>(lastResponse(opened, 'getStatus'));
+    const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     assert.equal(snapshot.usb.available, false);
     const usb = page.locator('#usb');
     assert.equal(await usb.locator('.card__actions .badge').innerText(), 'USB unavailable');
@@ -390,7 +377,7 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
     await slotCard(page, TOKEN.label);
     await page.getByTestId('rehearsal-mark').waitFor({ state: 'detached' });
     assert.equal(await page.getByTestId('rehearsal-banner').count(), 0);
-    const snapshot = ok<StatusSnapshot>(lastResponse(opened, 'useModule'));
+    const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'useModule'));
     assert.equal(snapshot.rehearsal.active, false);
     assert.equal(snapshot.module?.path, fixture.modulePath);
   });
@@ -408,7 +395,7 @@ describe('status screen when it cannot reach main', { skip: SKIP, timeout: 120_0
   let service: StatusService;
 
   before(async () => {
-    requireRendererBuild();
+    requireBrowserBuilds();
     server = await startStaticServer(RENDERER_DIR);
     browser = await launchChromium();
     dataDir = mkdtempSync(join(tmpdir(), 'conclave-browser-refused-'));

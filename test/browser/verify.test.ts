@@ -19,25 +19,11 @@ import { createStatusService } from '../../main/status/status-service';
 import type { StatusService } from '../../main/status/types';
 import type { CeremonyVerification, Result } from '../../preload/contract';
 import { buildSealedCeremony, type CeremonyFixture } from '../helpers/ceremony-fixture';
-import { requireWorkerBuild } from '../helpers/softhsm';
-import { CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
+import { expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-
-function requireBuilds(): void {
-  for (const file of [join(RENDERER_DIR, 'index.html'), join(RENDERER_DIR, 'app.js'), CLI]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" before the browser tests.`);
-  }
-  requireWorkerBuild();
-}
-
-function ok<T>(result: unknown): T {
-  const r = result as Result<T>;
-  if (!r.ok) assert.fail(`expected success, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 async function text(locator: Locator): Promise<string> {
   return (await locator.innerText()).trim();
@@ -90,7 +76,7 @@ describe('Verify a ceremony screen against a real sealed ceremony folder', { ski
   let work: string;
 
   before(async () => {
-    requireBuilds();
+    requireBrowserBuilds(CLI);
     ceremony = await buildSealedCeremony(suite, { custodians: ['Alice Chen', 'Bruno Silva', 'Chiara Rossi'] });
     await finalizeCeremonyFolder(ceremony.dir);
     work = mkdtempSync(join(tmpdir(), 'conclave-verify-browser-'));
@@ -149,7 +135,7 @@ describe('Verify a ceremony screen against a real sealed ceremony folder', { ski
     const hex = (await text(hash.locator('.fingerprint__hex'))).replace(/\s+/g, '').toLowerCase();
     assert.equal(hex, expected.finalHash);
 
-    const verdict = ok<CeremonyVerification>(lastResponse(opened, 'verifyCeremony'));
+    const verdict = expectOk<CeremonyVerification>(lastResponse(opened, 'verifyCeremony'));
     assert.deepEqual(verdict.checks.map((c) => c.name), expected.checks.map((c) => c.name));
     assert.equal(await page.locator('.verify-checks tbody tr').count(), expected.checks.length);
     assert.equal(await page.locator('.verify-checks .badge--fail').count(), 0);
@@ -180,7 +166,7 @@ describe('Verify a ceremony screen against a real sealed ceremony folder', { ski
     assert.equal(await text(page.getByTestId('verify-failure-subject')), subject);
     assert.equal(await text(page.getByTestId('verify-failure-reason')), failure.reason);
 
-    const verdict = ok<CeremonyVerification>(lastResponse(opened, 'verifyCeremony'));
+    const verdict = expectOk<CeremonyVerification>(lastResponse(opened, 'verifyCeremony'));
     assert.equal(verdict.ok, false);
     assert.deepEqual(verdict.checks, cli.verdict.checks);
     assert.ok((await page.locator('.verify-checks .badge--fail').count()) >= 1, 'a failed check is shown as FAIL');

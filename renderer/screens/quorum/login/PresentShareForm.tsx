@@ -1,32 +1,29 @@
 // One custodian presents their envelope and types their passphrase. The share is checked
 // at once against the record; a refusal names the envelope and what to do. The passphrase
 // leaves this component's state the moment it is sent.
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Button, ErrorBanner, TextField } from '../../../design';
 import { useQuorumLogin } from '../../../stores/quorum-context';
-import { emptySource, toSource, type SourceDraft } from '../shared/envelope-source';
+import { emptySource } from '../shared/envelope-source';
+import { useEnvelopeEntry } from '../shared/use-envelope-entry';
 import { EnvelopeSourceFields } from '../shared/EnvelopeSourceFields';
 
 export function PresentShareForm() {
   const present = useQuorumLogin((s) => s.present);
   const presenting = useQuorumLogin((s) => s.pending.present);
   const failure = useQuorumLogin((s) => s.failure);
-  const [source, setSource] = useState<SourceDraft>(() => emptySource('file'));
-  const [passphrase, setPassphrase] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [passphraseProblem, setPassphraseProblem] = useState<string | null>(null);
+  const { source, setSource, passphrase, setPassphrase, problem, passphraseProblem, take, reset } = useEnvelopeEntry(
+    () => emptySource('file'),
+    'Type the passphrase of this envelope.',
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = toSource(source);
-    setProblem('problem' in checked ? checked.problem : null);
-    setPassphraseProblem(passphrase ? null : 'Type the passphrase of this envelope.');
-    if ('problem' in checked || !passphrase) return;
-    const typed = passphrase;
-    setPassphrase('');
-    const accepted = await present(checked.source, typed);
+    const entry = take();
+    if (!entry) return;
+    const accepted = await present(entry.source, entry.passphrase);
     // The next custodian starts from empty fields; after a refusal the envelope stays for another try.
-    if (accepted) setSource(emptySource(source.kind));
+    if (accepted) reset();
   };
 
   return (

@@ -8,8 +8,9 @@ import { Banner, Button, ErrorBanner, Fingerprint, Icon, StatusBadge, TextField,
 import { useQuorumSetup } from '../../../stores/quorum-context';
 import { failedProofsOf, type SetupFailure, type SetupOperation } from '../../../stores/quorum-setup-store';
 import { useStatus } from '../../../stores/status-context';
-import { emptySource, isAbsolutePath, toSource, type SourceDraft } from '../shared/envelope-source';
+import { emptySource, isAbsolutePath } from '../shared/envelope-source';
 import { EnvelopeSourceFields } from '../shared/EnvelopeSourceFields';
+import { useEnvelopeEntry } from '../shared/use-envelope-entry';
 import { passphraseHint } from '../shared/passphrase-hint';
 import { QrCard } from './QrCard';
 
@@ -168,20 +169,16 @@ function ProveStep({ custodian }: { custodian: SetupCustodian }) {
   const proving = useQuorumSetup((s) => s.pending.prove);
   const failure = useQuorumSetup((s) => s.failure);
   const failedProofs = useQuorumSetup((s) => failedProofsOf(s, custodian.index));
-  const [source, setSource] = useState<SourceDraft>(() => emptySource('file', custodian.savedTo ?? ''));
-  const [passphrase, setPassphrase] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [passphraseProblem, setPassphraseProblem] = useState<string | null>(null);
+  const { source, setSource, passphrase, setPassphrase, problem, passphraseProblem, take } = useEnvelopeEntry(
+    () => emptySource('file', custodian.savedTo ?? ''),
+    'Type your passphrase.',
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = toSource(source);
-    setProblem('problem' in checked ? checked.problem : null);
-    setPassphraseProblem(passphrase ? null : 'Type your passphrase.');
-    if ('problem' in checked || !passphrase) return;
-    const typed = passphrase;
-    setPassphrase('');
-    await prove(custodian.index, checked.source, typed);
+    const entry = take();
+    if (!entry) return;
+    await prove(custodian.index, entry.source, entry.passphrase);
   };
 
   return (

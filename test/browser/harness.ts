@@ -10,7 +10,11 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Result } from '../../preload/contract';
+import { handlersFor } from '../../main/ipc/handlers';
+import { createRouter, type Router } from '../../main/ipc/router';
+import type { QuorumService } from '../../main/quorum/quorum-service';
+import type { StatusService } from '../../main/status/types';
+import { events, ipcChannel, type Result } from '../../preload/contract';
 import { requireWorkerBuild } from '../helpers/softhsm';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -230,4 +234,46 @@ export function expectOk<T>(result: unknown): T {
   const r = result as Result<T>;
   if (!r.ok) assert.fail(`expected success, got ${r.error.code}: ${r.error.message}`);
   return r.value;
+}
+
+/** The real main side for one page: services, the router over them, and their events forwarded into the page. */
+export interface MainSide {
+  status: StatusService;
+  quorum: QuorumService | null;
+  router: Router;
+  /** Events that broke the contract and were not forwarded (the services swallow listener errors). */
+  forwardErrors: string[];
+  forwardTo(page: OpenedPage): void;
+  close(): Promise<void>;
+}
+
+export function hostMainSide(services: { status: StatusService; quorum?: QuorumService }, origin: string): MainSide {
+  const { status, quorum = null } = services;
+  const router = createRouter(handlersFor(quorum ? { status, quorum } : status), { allowedOrigins: [origin] });
+  const forwardErrors: string[] = [];
+  const unsubscribers: Array<() => void> = [];
+  const forward = (page: OpenedPage, name: keyof typeof events, payload: unknown) => {
+    // As the shell does: only payloads that satisfy the contract reach the renderer.
+    const parsed = events[name].safeParse(payload);
+    if (!parsed.success) {
+      forwardErrors.push(`${name}: ${parsed.error.message}`);
+      return;
+    }
+    page.emit(ipcChannel(name), parsed.data).catch(() => undefined);
+  };
+  return {
+    status,
+    quorum,
+    router,
+    forwardErrors,
+    forwardTo(page) {
+      unsubscribers.push(status.subscribe((event) => forward(page, event.name, event.payload)));
+      if (quorum) unsubscribers.push(quorum.subscribe((event) => forward(page, event.name, event.payload)));
+    },
+    async close() {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      await quorum?.close();
+      await status.close();
+    },
+  };
 }

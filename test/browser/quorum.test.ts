@@ -14,16 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { handlersFor } from '../../main/ipc/handlers';
-import { createRouter, type Router } from '../../main/ipc/router';
-import { quorumServiceForStatus, type QuorumService } from '../../main/quorum/quorum-service';
+import { quorumServiceForStatus } from '../../main/quorum/quorum-service';
 import { KDF_MINIMUM } from '../../main/quorum/types';
 import { createStatusService } from '../../main/status/status-service';
-import type { StatusService } from '../../main/status/types';
-import { events, ipcChannel, type QuorumLoginView, type QuorumSetupView, type Result, type StatusSnapshot } from '../../preload/contract';
+import type { QuorumLoginView, QuorumSetupView, Result, StatusSnapshot } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import { makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
-import { expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
+import { hostMainSide, type MainSide, expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -43,45 +40,6 @@ const hexOnly = (text: string) => text.replace(/[^0-9a-f]/gi, '').toLowerCase();
 /** zbarimg as the independent QR oracle: the text of the one code in the PNG. */
 function zbarDecode(pngPath: string): string {
   return execFileSync(ZBARIMG, ['--raw', '-q', '-Sbinary', pngPath], { encoding: 'utf8' }).replace(/\n$/, '');
-}
-
-interface MainSide {
-  status: StatusService;
-  quorum: QuorumService;
-  router: Router;
-  forwardErrors: string[];
-  forwardTo(page: OpenedPage): void;
-  close(): Promise<void>;
-}
-
-function hostMainSide(status: StatusService, quorum: QuorumService, origin: string): MainSide {
-  const router = createRouter(handlersFor({ status, quorum }), { allowedOrigins: [origin] });
-  const forwardErrors: string[] = [];
-  const unsubscribers: Array<() => void> = [];
-  const forward = (page: OpenedPage, name: keyof typeof events, payload: unknown) => {
-    // As the shell does: only payloads that satisfy the contract reach the renderer.
-    const parsed = events[name].safeParse(payload);
-    if (!parsed.success) {
-      forwardErrors.push(`${name}: ${parsed.error.message}`);
-      return;
-    }
-    page.emit(ipcChannel(name), parsed.data).catch(() => undefined);
-  };
-  return {
-    status,
-    quorum,
-    router,
-    forwardErrors,
-    forwardTo(page) {
-      unsubscribers.push(status.subscribe((event) => forward(page, event.name, event.payload)));
-      unsubscribers.push(quorum.subscribe((event) => forward(page, event.name, event.payload)));
-    },
-    async close() {
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      await quorum.close();
-      await status.close();
-    },
-  };
 }
 
 async function text(locator: Locator): Promise<string> {
@@ -125,7 +83,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     server = await startStaticServer(RENDERER_DIR);
     const status = createStatusService({ dataDir, modulePath: fixture.modulePath, env: fixture.env, usb: null });
     const quorum = quorumServiceForStatus(status, { dataDir, kdf: KDF });
-    main = hostMainSide(status, quorum, server.origin);
+    main = hostMainSide({ status, quorum }, server.origin);
     browser = await launchChromium();
     opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
     page = opened.page;
@@ -422,7 +380,7 @@ describe('quorum screens in rehearsal mode', { skip: SKIP, timeout: 180_000 }, (
     // No module configured: the app makes its throwaway rehearsal token.
     const status = createStatusService({ dataDir, env, usb: null });
     const quorum = quorumServiceForStatus(status, { dataDir, kdf: KDF });
-    main = hostMainSide(status, quorum, server.origin);
+    main = hostMainSide({ status, quorum }, server.origin);
     browser = await launchChromium();
     opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
     page = opened.page;

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { handlersFor } from '../../main/ipc/handlers';
-import { createRouter, type Router } from '../../main/ipc/router';
+import { createRouter } from '../../main/ipc/router';
 import { createStatusService } from '../../main/status/status-service';
 import type { StatusService } from '../../main/status/types';
 import { UsbWatcher } from '../../native/usb/usb-watcher';
-import { events, ipcChannel, type ErrorValue, type Result, type ResponseOf, type StatusSnapshot } from '../../preload/contract';
+import type { ErrorValue, Result, ResponseOf, StatusSnapshot } from '../../preload/contract';
 import { initTokenWithUtil, makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
-import { expectOk, requireBrowserBuilds,
+import { hostMainSide, type MainSide, expectOk, requireBrowserBuilds,
   CHROMIUM,
   launchChromium,
   lastResponse,
@@ -33,42 +33,6 @@ import { PluggableUsbSource, YUBIHSM2 } from './pluggable-usb-source';
 const SCREENSHOTS = join(ROOT, 'test-results');
 const TOKEN = { label: 'Browser Root 2026', soPin: 'so-browser-1', userPin: 'user-browser-1' };
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-
-/** Hosts the real main side for one page: service, router, and events forwarded into the page. */
-interface MainSide {
-  service: StatusService;
-  router: Router;
-  forwardTo(page: OpenedPage): void;
-  /** Events that broke the contract and were not forwarded (the service swallows listener errors). */
-  forwardErrors: string[];
-  close(): Promise<void>;
-}
-
-function hostMainSide(service: StatusService, origin: string): MainSide {
-  const router = createRouter(handlersFor(service), { allowedOrigins: [origin] });
-  let unsubscribe: (() => void) | null = null;
-  const forwardErrors: string[] = [];
-  return {
-    service,
-    router,
-    forwardErrors,
-    forwardTo(page) {
-      unsubscribe = service.subscribe((event) => {
-        // As the shell does: only payloads that satisfy the contract reach the renderer.
-        const parsed = events[event.name].safeParse(event.payload);
-        if (!parsed.success) {
-          forwardErrors.push(`${event.name}: ${parsed.error.message}`);
-          return;
-        }
-        page.emit(ipcChannel(event.name), parsed.data).catch(() => undefined);
-      });
-    },
-    async close() {
-      unsubscribe?.();
-      await service.close();
-    },
-  };
-}
 
 async function slotCard(page: Page, label: string) {
   const heading = page.getByRole('heading', { level: 3, name: label, exact: true });
@@ -98,7 +62,7 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
     await watcher.start();
     server = await startStaticServer(RENDERER_DIR);
     const service = createStatusService({ dataDir, modulePath: fixture.modulePath, env: fixture.env, usb: watcher });
-    main = hostMainSide(service, server.origin);
+    main = hostMainSide({ status: service }, server.origin);
     browser = await launchChromium();
     opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
     page = opened.page;
@@ -323,7 +287,7 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
     delete env.CONCLAVE_PKCS11_MODULE;
     server = await startStaticServer(RENDERER_DIR);
     const service = createStatusService({ dataDir, env, usb: null });
-    main = hostMainSide(service, server.origin);
+    main = hostMainSide({ status: service }, server.origin);
     browser = await launchChromium();
     opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
     page = opened.page;

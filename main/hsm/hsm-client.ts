@@ -7,10 +7,15 @@
 import { DomainError } from '../../native/errors';
 import { forkTransportFactory } from '../../native/hsm/fork-transport';
 import type {
+  DerivedKeyTarget,
+  EcdhCurve,
+  EcdhKdf,
+  EcdhKeyPair,
   GeneratedKey,
   HsmArgs,
   HsmOp,
   HsmResult,
+  KeyCheckValue,
   KeyInfo,
   KeyRole,
   KeySpecType,
@@ -94,6 +99,24 @@ export interface UnwrapRequest {
   label: string;
   role: KeyRole;
   id?: string;
+  /** A session object (CKA_TOKEN false), gone when the session closes: a short-lived check copy. */
+  sessionOnly?: boolean;
+}
+
+export interface ImportSessionWrapKeyRequest {
+  slotId: string;
+  /** The AES key value (16, 24 or 32 bytes). The worker overwrites its copy; the caller overwrites this one. */
+  value: Uint8Array;
+  label: string;
+}
+
+export interface DeriveEcdhRequest {
+  /** An EC private key with CKA_DERIVE: the recipient's key, or the private half of generateEcdhKeyPair. */
+  baseKey: ObjectHandle;
+  /** The other party's public key, DER SPKI on the same curve. */
+  peerSpki: Uint8Array;
+  kdf: EcdhKdf;
+  target: DerivedKeyTarget;
 }
 
 interface Pending {
@@ -128,6 +151,12 @@ const OP_DESCRIPTIONS: Partial<Record<HsmOp, string>> = {
   verify: 'verifying a signature',
   wrapKey: 'wrapping a key',
   unwrapKey: 'unwrapping a key',
+  importWrappingPublicKey: 'importing a recipient public key',
+  generateEphemeralWrapKey: 'generating an ephemeral wrapping key',
+  generateEcdhKeyPair: 'generating an ECDH key pair',
+  deriveEcdhKey: 'deriving a key with ECDH',
+  keyCheckValue: 'computing a key check value',
+  importSessionWrapKey: 'importing a wrapping key',
 };
 
 const describeOp = (op: HsmOp): string => OP_DESCRIPTIONS[op] ?? `the "${op}" request`;
@@ -306,7 +335,38 @@ export class HsmClient implements HsmPort {
       role: request.role,
     };
     if (request.id !== undefined) args.id = request.id;
+    if (request.sessionOnly) args.sessionOnly = true;
     return this.call('unwrapKey', args, options);
+  }
+
+  /** Makes an AES key value a session-only key that can wrap and unwrap, nothing else; it is never stored on the token. */
+  importSessionWrapKey(request: ImportSessionWrapKeyRequest, options?: CallOptions): Promise<KeyInfo> {
+    return this.call('importSessionWrapKey', { slotId: request.slotId, secretValue: request.value, label: request.label }, options);
+  }
+
+  /** The recipient's RSA public key (DER SPKI) as a session object that may only wrap. */
+  importWrappingPublicKey(slotId: string, spki: Uint8Array, options?: CallOptions): Promise<KeyInfo> {
+    return this.call('importWrappingPublicKey', { slotId, spki }, options);
+  }
+
+  /** A fresh AES-256 session key, sensitive but extractable, that may only wrap (the ephemeral key of RSA-AES key wrap). */
+  generateEphemeralWrapKey(slotId: string, options?: CallOptions): Promise<KeyInfo> {
+    return this.call('generateEphemeralWrapKey', { slotId }, options);
+  }
+
+  /** A fresh session EC key pair whose private half may only derive; `spki` is its public half for the other party. */
+  generateEcdhKeyPair(slotId: string, curve: EcdhCurve, options?: CallOptions): Promise<EcdhKeyPair> {
+    return this.call('generateEcdhKeyPair', { slotId, curve }, options);
+  }
+
+  /** ECDH of a private key with the peer's public key into an AES-256 key (a session key, or a token KEK), read back. */
+  deriveEcdhKey(request: DeriveEcdhRequest, options?: CallOptions): Promise<KeyInfo> {
+    return this.call('deriveEcdhKey', { baseKey: request.baseKey, peerSpki: request.peerSpki, kdf: request.kdf, target: request.target }, options);
+  }
+
+  /** The check value of an AES key-encryption key (docs/key-wrapping.md, "Key check value"). */
+  keyCheckValue(handle: ObjectHandle, options?: CallOptions): Promise<KeyCheckValue> {
+    return this.call('keyCheckValue', { handle }, options);
   }
 
   /** The worker's pid and instance id; starts the worker if none runs. */

@@ -1,23 +1,26 @@
 // Turns one protocol request into one backend call and one response. Arguments are
-// checked here (the worker trusts nothing it is sent), every PIN field is overwritten
-// once the call is over, whatever happened, and every failure leaves as a plain error
-// value: code, message, action, detail.
+// checked here (the worker trusts nothing it is sent), every PIN and key-value field is
+// overwritten once the call is over, whatever happened, and every failure leaves as a
+// plain error value: code, message, action, detail.
 import { DomainError } from '../errors';
 import type { Pkcs11Backend } from './pkcs11-backend';
 import {
+  ECDH_CURVES,
+  ECDH_KDFS,
   KEY_ROLES,
   KEY_SPEC_TYPES,
   OBJECT_CLASSES,
   SIGN_MECHANISMS,
   WRAP_MECHANISMS,
   isHsmOp,
+  type DerivedKeyTarget,
   type HsmOp,
   type HsmResponse,
   type UnwrapTarget,
   type WireError,
 } from './protocol';
 
-const SECRET_FIELDS = ['pin', 'soPin', 'userPin', 'oldPin', 'newPin'] as const;
+const SECRET_FIELDS = ['pin', 'soPin', 'userPin', 'oldPin', 'newPin', 'secretValue'] as const;
 
 class BadRequest extends DomainError {
   constructor(message: string) {
@@ -48,6 +51,13 @@ function bytes(args: Args, key: string): Uint8Array {
   return v;
 }
 
+function optBool(args: Args, key: string): boolean | undefined {
+  const v = args[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new BadRequest(`"${key}" must be true or false`);
+  return v;
+}
+
 function int(args: Args, key: string): number {
   const v = args[key];
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new BadRequest(`"${key}" must be an integer`);
@@ -69,6 +79,13 @@ function unwrapTarget(value: unknown): UnwrapTarget {
   const cls = oneOf(t, 'class', ['secret', 'private'] as const);
   if (cls === 'secret') return { class: 'secret', keyType: oneOf(t, 'keyType', ['aes', 'generic-secret'] as const) };
   return { class: 'private', keyType: oneOf(t, 'keyType', ['rsa', 'ec', 'ec-edwards'] as const) };
+}
+
+function derivedKeyTarget(value: unknown): DerivedKeyTarget {
+  const t = record(value);
+  if (oneOf(t, 'store', ['session', 'token'] as const) === 'session') return { store: 'session', use: oneOf(t, 'use', ['wrap', 'unwrap'] as const) };
+  const id = optStr(t, 'id');
+  return id === undefined ? { store: 'token', label: str(t, 'label') } : { store: 'token', label: str(t, 'label'), id };
 }
 
 function run(backend: Pkcs11Backend, op: HsmOp, a: Args): unknown {
@@ -135,7 +152,20 @@ function run(backend: Pkcs11Backend, op: HsmOp, a: Args): unknown {
         str(a, 'label'),
         oneOf(a, 'role', KEY_ROLES),
         optStr(a, 'id'),
+        optBool(a, 'sessionOnly') ?? false,
       );
+    case 'importSessionWrapKey':
+      return backend.importSessionWrapKey(str(a, 'slotId'), bytes(a, 'secretValue'), str(a, 'label'));
+    case 'importWrappingPublicKey':
+      return backend.importWrappingPublicKey(str(a, 'slotId'), bytes(a, 'spki'));
+    case 'generateEphemeralWrapKey':
+      return backend.generateEphemeralWrapKey(str(a, 'slotId'));
+    case 'generateEcdhKeyPair':
+      return backend.generateEcdhKeyPair(str(a, 'slotId'), oneOf(a, 'curve', ECDH_CURVES));
+    case 'deriveEcdhKey':
+      return backend.deriveEcdhKey(str(a, 'baseKey'), bytes(a, 'peerSpki'), oneOf(a, 'kdf', ECDH_KDFS), derivedKeyTarget(a.target));
+    case 'keyCheckValue':
+      return backend.keyCheckValue(str(a, 'handle'));
     case 'ping':
       return { pid: process.pid, instance: backend.instance };
     case 'shutdown':

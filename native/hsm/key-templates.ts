@@ -17,6 +17,7 @@ import {
   CKA_KEY_TYPE,
   CKA_LABEL,
   CKA_LOCAL,
+  CKA_MODULUS,
   CKA_MODULUS_BITS,
   CKA_NEVER_EXTRACTABLE,
   CKA_PRIVATE,
@@ -25,6 +26,7 @@ import {
   CKA_SIGN,
   CKA_TOKEN,
   CKA_UNWRAP,
+  CKA_VALUE,
   CKA_VALUE_LEN,
   CKA_VERIFY,
   CKA_WRAP,
@@ -69,6 +71,8 @@ const ATTRIBUTE_NAMES: Record<number, string> = {
   [CKA_VERIFY]: 'CKA_VERIFY',
   [CKA_DERIVE]: 'CKA_DERIVE',
   [CKA_MODULUS_BITS]: 'CKA_MODULUS_BITS',
+  [CKA_MODULUS]: 'CKA_MODULUS',
+  [CKA_VALUE]: 'CKA_VALUE',
   [CKA_PUBLIC_EXPONENT]: 'CKA_PUBLIC_EXPONENT',
   [CKA_VALUE_LEN]: 'CKA_VALUE_LEN',
   [CKA_EXTRACTABLE]: 'CKA_EXTRACTABLE',
@@ -109,16 +113,17 @@ const ROLE_USAGES: Record<KeyRole, Usage[]> = {
   wrap: ['wrap', 'unwrap'],
   encrypt: ['encrypt', 'decrypt'],
   'wrap-only-export': [],
+  derive: ['derive'],
 };
 
 type Family = 'aes' | 'generic-secret' | 'rsa' | 'ec' | 'ec-edwards';
 
-/** Roles each key family can take: elliptic-curve keys only sign (or are exported wrapped). */
+/** Roles each key family can take: elliptic-curve keys sign or agree keys (ECDH), or are exported wrapped. */
 const ROLES_FOR_FAMILY: Record<Family, KeyRole[]> = {
   aes: ['sign', 'wrap', 'encrypt', 'wrap-only-export'],
   'generic-secret': ['sign', 'wrap-only-export'],
   rsa: ['sign', 'wrap', 'encrypt', 'wrap-only-export'],
-  ec: ['sign', 'wrap-only-export'],
+  ec: ['sign', 'wrap-only-export', 'derive'],
   'ec-edwards': ['sign', 'wrap-only-export'],
 };
 
@@ -137,9 +142,9 @@ function checkRole(family: Family, role: KeyRole, what: string): void {
   }
 }
 
-function protectedKeyAttributes(role: KeyRole): TemplateAttribute[] {
+function protectedKeyAttributes(role: KeyRole, onToken = true): TemplateAttribute[] {
   return [
-    attr(CKA_TOKEN, true),
+    attr(CKA_TOKEN, onToken),
     attr(CKA_PRIVATE, true),
     attr(CKA_SENSITIVE, true),
     attr(CKA_EXTRACTABLE, role === 'wrap-only-export'),
@@ -239,15 +244,16 @@ export function keyGenerationPlan(type: KeySpecType, role: KeyRole, label: Uint8
 }
 
 /** The template for a key unwrapped into the token; it reads back exactly as asked. */
-export function unwrapTemplate(target: UnwrapTarget, role: KeyRole, label: Uint8Array, id: Uint8Array): TemplateAttribute[] {
+export function unwrapTemplate(target: UnwrapTarget, role: KeyRole, label: Uint8Array, id: Uint8Array, storage: 'token' | 'session' = 'token'): TemplateAttribute[] {
   const naming = [attr(CKA_LABEL, label), attr(CKA_ID, id)];
+  const onToken = storage === 'token';
   if (target.class === 'secret') {
     checkRole(target.keyType, role, target.keyType === 'aes' ? 'AES' : 'generic secret');
     return [
       attr(CKA_CLASS, CKO_SECRET_KEY),
       attr(CKA_KEY_TYPE, target.keyType === 'aes' ? CKK_AES : CKK_GENERIC_SECRET),
       ...naming,
-      ...protectedKeyAttributes(role),
+      ...protectedKeyAttributes(role, onToken),
       ...usageAttributes('secret', role),
     ];
   }
@@ -257,8 +263,24 @@ export function unwrapTemplate(target: UnwrapTarget, role: KeyRole, label: Uint8
     attr(CKA_CLASS, CKO_PRIVATE_KEY),
     attr(CKA_KEY_TYPE, keyType),
     ...naming,
-    ...protectedKeyAttributes(role),
+    ...protectedKeyAttributes(role, onToken),
     ...usageAttributes('private', role),
+  ];
+}
+
+/**
+ * An AES key value imported for one backup or restore: a session object (never stored on
+ * the token), private, sensitive, not extractable, and able only to wrap and unwrap.
+ * CKA_VALUE is added by the caller and is not read back (it is sensitive).
+ */
+export function sessionWrapKeyTemplate(label: Uint8Array, id: Uint8Array): TemplateAttribute[] {
+  return [
+    attr(CKA_CLASS, CKO_SECRET_KEY),
+    attr(CKA_KEY_TYPE, CKK_AES),
+    attr(CKA_LABEL, label),
+    attr(CKA_ID, id),
+    ...protectedKeyAttributes('wrap', false),
+    ...usageAttributes('secret', 'wrap'),
   ];
 }
 

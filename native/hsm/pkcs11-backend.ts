@@ -15,6 +15,7 @@ import {
   compareAttributes,
   decodeUlong,
   keyGenerationPlan,
+  sessionWrapKeyTemplate,
   unwrapTemplate,
 } from './key-templates';
 import {
@@ -40,6 +41,7 @@ import {
   CKA_SIGN,
   CKA_TOKEN,
   CKA_UNWRAP,
+  CKA_VALUE,
   CKA_VALUE_LEN,
   CKA_VERIFY,
   CKA_WRAP,
@@ -91,6 +93,21 @@ import type {
 } from './protocol';
 import { CURVES, bitLength, curveFromEcParams, ecPointFromAttribute, ecSpki, rsaSpki, toPem } from './spki';
 import { moduleFacts, slotFacts, tokenFacts, type RawTokenInfo } from './token-info';
+import { createHash } from 'node:crypto';
+import { CKM_AES_KEY_GEN, CKM_AES_KEY_WRAP_PAD, CKM_ECDH1_DERIVE, CKM_EC_KEY_PAIR_GEN } from './pkcs11-constants';
+import type { DerivedKeyTarget, EcdhCurve, EcdhKdf, EcdhKeyPair, KeyCheckValue } from './protocol';
+import { peerPublicKey } from './spki-parse';
+import {
+  CHECK_VALUE_BYTES,
+  checkValueTestKeyTemplate,
+  derivedKeyTemplate,
+  ecdhMechanism,
+  ephemeralEcPairTemplates,
+  ephemeralWrapKeyTemplate,
+  wrappingPublicKeyTemplate,
+  type CreateTemplate,
+  type DerivedKeyPlacement,
+} from './wrap-templates';
 
 /** The pkcs11js surface this adapter uses; tests may wrap the real object to inject faults. */
 export type Pkcs11Api = pkcs11js.PKCS11;
@@ -603,6 +620,7 @@ export class Pkcs11Backend {
     label: string,
     role: KeyRole,
     id?: string,
+    sessionOnly = false,
   ): KeyInfo {
     const p11 = this.api();
     checkData(wrapped, 'wrapped key');
@@ -618,7 +636,7 @@ export class Pkcs11Backend {
       });
     }
     const idRaw = id === undefined ? this.freshId(session) : idBytes(id);
-    const template = unwrapTemplate(target, role, labelRaw, idRaw);
+    const template = unwrapTemplate(target, role, labelRaw, idRaw, sessionOnly ? 'session' : 'token');
     const mech = this.wrapMechanism(slotId, mechanism);
     this.refuseExisting(slotId, session, label, labelRaw, id === undefined ? null : idRaw);
     const where = `unwrapping the key "${label}" with ${mechanism} on ${this.tokenName(slotId)}`;
@@ -646,6 +664,220 @@ export class Pkcs11Backend {
       safely(() => p11.C_DestroyObject(session.handle, created));
       throw error;
     }
+  }
+
+  /**
+   * Makes an AES key value a session object that only wraps and unwraps (C_CreateObject,
+   * CKA_TOKEN false): it is gone when the session closes or the worker exits. The value
+   * and the copy handed to the module are overwritten before this returns.
+   */
+  importSessionWrapKey(slotId: string, secretValue: Uint8Array, label: string): KeyInfo {
+    const value = Buffer.from(secretValue);
+    try {
+      if (![16, 24, 32].includes(value.length)) {
+        throw new DomainError({
+          code: 'KEY_SIZE_RANGE',
+          message: `An AES wrapping key is 16, 24 or 32 bytes long; ${value.length} bytes were given.`,
+          action: 'This is a programming error in Conclave; report it.',
+        });
+      }
+      const p11 = this.api();
+      const labelRaw = labelBytes(label);
+      const session = this.session(slotId);
+      this.requireUserLogin(session, slotId, `importing the wrapping key "${label}"`);
+      const template = sessionWrapKeyTemplate(labelRaw, this.freshId(session));
+      this.refuseExisting(slotId, session, label, labelRaw, null);
+      const created = this.guard(
+        () => p11.C_CreateObject(session.handle, [...pkcs11Template(template), { type: CKA_VALUE, value }]),
+        `importing the wrapping key "${label}" into ${this.tokenName(slotId)}`,
+        slotId,
+      );
+      try {
+        this.verifyReadBack(session, created, template, `the wrapping key "${label}"`, slotId);
+        return this.keyInfo(slotId, session, created);
+      } catch (error) {
+        safely(() => p11.C_DestroyObject(session.handle, created));
+        throw error;
+      }
+    } finally {
+      value.fill(0);
+      secretValue.fill(0);
+    }
+  }
+
+  // ---------------------------------------------------------------- wrapping for a recipient
+
+  importWrappingPublicKey(slotId: string, spki: Uint8Array): KeyInfo {
+    const p11 = this.api();
+    checkData(spki, 'public key');
+    const parsed = peerPublicKey(spki, 'the recipient public key');
+    if (parsed.algorithm !== 'rsa') {
+      throw new DomainError({
+        code: 'KEY_TYPE_UNSUPPORTED',
+        message: `The recipient's public key is an ${parsed.algorithm} key; only an RSA public key wraps keys directly.`,
+        action: 'Wrap for an EC recipient through ECDH (ecdh-aes-kwp).',
+      });
+    }
+    const session = this.session(slotId);
+    const template = wrappingPublicKeyTemplate(parsed.modulus, parsed.publicExponent);
+    const created = this.createChecked(slotId, session, template, 'the recipient RSA public key', () =>
+      p11.C_CreateObject(session.handle, pkcs11Template(template.create)),
+    );
+    return this.keyInfo(slotId, session, created);
+  }
+
+  generateEphemeralWrapKey(slotId: string): KeyInfo {
+    const p11 = this.api();
+    const session = this.session(slotId);
+    this.requireUserLogin(session, slotId, 'generating an ephemeral wrapping key');
+    this.requireMechanism(slotId, CKM_AES_KEY_GEN, 'generating an ephemeral AES key');
+    const template = ephemeralWrapKeyTemplate();
+    const created = this.createChecked(slotId, session, template, 'the ephemeral AES key', () =>
+      p11.C_GenerateKey(session.handle, { mechanism: CKM_AES_KEY_GEN }, pkcs11Template(template.create)),
+    );
+    return this.keyInfo(slotId, session, created);
+  }
+
+  generateEcdhKeyPair(slotId: string, curve: EcdhCurve): EcdhKeyPair {
+    const p11 = this.api();
+    const session = this.session(slotId);
+    this.requireUserLogin(session, slotId, 'generating an ephemeral ECDH key pair');
+    this.requireMechanism(slotId, CKM_EC_KEY_PAIR_GEN, `generating an ephemeral ${curve} key pair`);
+    this.requireMechanism(slotId, CKM_ECDH1_DERIVE, 'ECDH key agreement');
+    const t = ephemeralEcPairTemplates(curve);
+    const pair = this.guard(
+      () => p11.C_GenerateKeyPair(session.handle, { mechanism: CKM_EC_KEY_PAIR_GEN }, pkcs11Template(t.publicKey.create), pkcs11Template(t.privateKey.create)),
+      `generating an ephemeral ${curve} key pair on ${this.tokenName(slotId)}`,
+      slotId,
+    );
+    try {
+      this.verifyReadBack(session, pair.privateKey, t.privateKey.expect, 'the ephemeral ECDH private key', slotId);
+      this.verifyReadBack(session, pair.publicKey, t.publicKey.expect, 'the ephemeral ECDH public key', slotId);
+      const point = this.readAttributes(session, pair.publicKey, [CKA_EC_POINT]).get(CKA_EC_POINT);
+      if (!point) throw publicKeyUnreadable(`reading the ephemeral ECDH public key from ${this.tokenName(slotId)}`, 'CKA_EC_POINT is missing');
+      const spki = ecSpki(CURVES[curve], ecPointFromAttribute(point, CURVES[curve]));
+      return { privateKey: this.keyInfo(slotId, session, pair.privateKey), publicKey: this.keyInfo(slotId, session, pair.publicKey), spki };
+    } catch (error) {
+      safely(() => p11.C_DestroyObject(session.handle, pair.privateKey));
+      safely(() => p11.C_DestroyObject(session.handle, pair.publicKey));
+      throw error;
+    }
+  }
+
+  deriveEcdhKey(baseKey: string, peerSpki: Uint8Array, kdf: EcdhKdf, target: DerivedKeyTarget): KeyInfo {
+    const p11 = this.api();
+    checkData(peerSpki, 'peer public key');
+    const { slotId, object } = this.resolve(baseKey);
+    const session = this.session(slotId);
+    this.requireUserLogin(session, slotId, 'deriving a key with ECDH');
+    this.requireMechanism(slotId, CKM_ECDH1_DERIVE, 'ECDH key agreement');
+    const base = this.readAttributes(session, object, [CKA_CLASS, CKA_KEY_TYPE, CKA_EC_PARAMS, CKA_DERIVE]);
+    const params = base.get(CKA_EC_PARAMS);
+    if (ulong(base.get(CKA_CLASS)) !== CKO_PRIVATE_KEY || ulong(base.get(CKA_KEY_TYPE)) !== CKK_EC || !params) {
+      throw new DomainError({ code: 'KEY_TYPE_MISMATCH', message: 'ECDH needs an EC private key (P-256 or P-384).', action: 'Choose the EC private key of the recipient or of the ephemeral key pair.' });
+    }
+    if (bool(base.get(CKA_DERIVE)) !== true) {
+      throw new DomainError({
+        code: 'KEY_FUNCTION_NOT_PERMITTED',
+        message: `This EC key on ${this.tokenName(slotId)} may not derive keys (CKA_DERIVE is false), so it cannot do ECDH.`,
+        action: 'Use an EC key made for key agreement (role "derive").',
+      });
+    }
+    const ownCurve = curveFromEcParams(params).algorithm;
+    const peer = peerPublicKey(peerSpki, 'the other party\'s public key');
+    if (peer.algorithm !== ownCurve) {
+      throw new DomainError({
+        code: 'KEY_TYPE_MISMATCH',
+        message: `The other party's public key is ${peer.algorithm === 'rsa' ? 'an RSA key' : `on ${peer.algorithm}`}, but this ECDH key is on ${ownCurve}.`,
+        action: 'Both keys of an ECDH agreement must be on the same curve.',
+      });
+    }
+    let placement: DerivedKeyPlacement;
+    let labelText = 'a session key';
+    if (target.store === 'token') {
+      const labelRaw = labelBytes(target.label);
+      const idRaw = target.id === undefined ? this.freshId(session) : idBytes(target.id);
+      this.refuseExisting(slotId, session, target.label, labelRaw, target.id === undefined ? null : idRaw);
+      placement = { store: 'token', label: labelRaw, id: idRaw };
+      labelText = `the key "${target.label}"`;
+    } else {
+      placement = target;
+    }
+    const template = derivedKeyTemplate(placement);
+    const where = `deriving ${labelText} with ECDH (KDF ${kdf}) on ${this.tokenName(slotId)}`;
+    const created = this.createChecked(slotId, session, template, `the ECDH-derived ${labelText}`, () => {
+      try {
+        return p11.C_DeriveKey(session.handle, ecdhMechanism(kdf, peer.point), object, pkcs11Template(template.create));
+      } catch (error) {
+        throw this.ecdhError(error, kdf, where, slotId);
+      }
+    });
+    return this.keyInfo(slotId, session, created);
+  }
+
+  keyCheckValue(handle: string): KeyCheckValue {
+    const p11 = this.api();
+    const { slotId, object } = this.resolve(handle);
+    const session = this.session(slotId);
+    this.requireMechanism(slotId, CKM_AES_KEY_WRAP_PAD, 'computing a key check value');
+    const a = this.readAttributes(session, object, [CKA_CLASS, CKA_KEY_TYPE, CKA_WRAP]);
+    if (ulong(a.get(CKA_CLASS)) !== CKO_SECRET_KEY || ulong(a.get(CKA_KEY_TYPE)) !== CKK_AES) {
+      throw new DomainError({ code: 'KEY_TYPE_MISMATCH', message: 'A key check value is computed for an AES key-encryption key only.', action: 'Choose the AES transport key.' });
+    }
+    if (bool(a.get(CKA_WRAP)) !== true) {
+      throw new DomainError({
+        code: 'KEY_FUNCTION_NOT_PERMITTED',
+        message: `The key on ${this.tokenName(slotId)} may not wrap (CKA_WRAP is false); its check value is the digest of a test key wrapped under it.`,
+        action: 'Use a key-encryption key that may wrap and unwrap (role "wrap").',
+      });
+    }
+    const template = checkValueTestKeyTemplate();
+    const test = this.createChecked(slotId, session, template, 'the check value test key', () => p11.C_CreateObject(session.handle, pkcs11Template(template.create)));
+    try {
+      const wrapped = this.guard(
+        () => p11.C_WrapKey(session.handle, { mechanism: CKM_AES_KEY_WRAP_PAD }, object, test, Buffer.alloc(64)),
+        `computing the check value of a key on ${this.tokenName(slotId)}`,
+        slotId,
+      );
+      return { method: 'aes-kwp-sha256', value: createHash('sha256').update(wrapped).digest().subarray(0, CHECK_VALUE_BYTES).toString('hex') };
+    } finally {
+      safely(() => p11.C_DestroyObject(session.handle, test));
+    }
+  }
+
+  /** Runs `make` and checks what it created against the template; anything not as asked is destroyed. */
+  private createChecked(slotId: string, session: SessionRecord, template: CreateTemplate, what: string, make: () => Handle): Handle {
+    const created = this.guard(make, `creating ${what} on ${this.tokenName(slotId)}`, slotId);
+    try {
+      this.verifyReadBack(session, created, template.expect, what, slotId);
+      return created;
+    } catch (error) {
+      safely(() => this.api().C_DestroyObject(session.handle, created));
+      throw error;
+    }
+  }
+
+  private ecdhError(error: unknown, kdf: EcdhKdf, where: string, slotId: string): DomainError {
+    const code = pkcs11ReturnCode(error);
+    const detail = code === null ? String(error) : `${describeReturnCode(code)}${pkcs11Method(error) ? ` from ${pkcs11Method(error)}` : ''}`;
+    if (code === CKR_MECHANISM_PARAM_INVALID || (code === CKR_ARGUMENTS_BAD && kdf !== 'null')) {
+      return new DomainError({
+        code: 'MECHANISM_PARAM_UNSUPPORTED',
+        message: `${this.tokenName(slotId)} refused ECDH with the key derivation function ${kdf === 'null' ? 'CKD_NULL' : 'CKD_SHA256_KDF'} (${where}).`.replace(/^./u, (c) => c.toUpperCase()),
+        action: kdf === 'null' ? 'Use a token that offers ECDH with CKD_NULL, or another wrap method.' : 'Use CKD_NULL on a P-256 key, or a token that offers CKD_SHA256_KDF.',
+        detail,
+      });
+    }
+    const mapped = this.mapError(error, where, slotId);
+    if (mapped.code === 'GENERAL_ERROR' || mapped.code === 'FUNCTION_FAILED' || mapped.code === 'ARGUMENTS_BAD' || mapped.code === 'DATA_INVALID') {
+      return new DomainError({
+        code: 'PEER_KEY_INVALID',
+        message: `The token could not agree a key with the other party's public key (${where}); most likely the key is not a valid point on the curve, because it was altered or damaged.`,
+        action: 'Check that the bundle or the other token\'s public key was not altered; take a fresh copy.',
+        detail,
+      });
+    }
+    return mapped;
   }
 
   // ---------------------------------------------------------------- internals

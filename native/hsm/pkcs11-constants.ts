@@ -61,6 +61,11 @@ export const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
 export const CKM_EDDSA = 0x1057;
 export const CKM_AES_KEY_GEN = 0x1080;
 export const CKM_AES_KEY_WRAP_PAD = 0x210a;
+export const CKM_ECDH1_DERIVE = 0x1050;
+
+// Key derivation functions for ECDH (CKD_*)
+export const CKD_NULL = 0x1;
+export const CKD_SHA256_KDF = 0x6;
 
 // Mask generation functions and OAEP source (CKG_*, CKZ_*)
 export const CKG_MGF1_SHA1 = 0x1;
@@ -70,6 +75,7 @@ export const CKZ_DATA_SPECIFIED = 0x1;
 // pkcs11js parameter structure tags (CK_PARAMS_*), a pkcs11js convention, not PKCS#11.
 export const CK_PARAMS_RSA_OAEP = 4;
 export const CK_PARAMS_RSA_PSS = 5;
+export const CK_PARAMS_EC_DH = 6;
 
 // User types (CKU_*)
 export const CKU_SO = 0;

@@ -13,10 +13,11 @@ export const KEY_SPEC_TYPES: readonly KeySpecType[] = ['aes-256', 'ec-p256', 'ec
 /**
  * What a key is for. Every role keeps private and secret keys sensitive and
  * non-extractable, except 'wrap-only-export': extractable but still sensitive, so it can
- * leave the token only wrapped under another key, and with no other usage.
+ * leave the token only wrapped under another key, and with no other usage. 'derive' is
+ * ECDH key agreement only (an EC recipient key receiving ecdh-aes-kwp bundles).
  */
-export type KeyRole = 'sign' | 'wrap' | 'encrypt' | 'wrap-only-export';
-export const KEY_ROLES: readonly KeyRole[] = ['sign', 'wrap', 'encrypt', 'wrap-only-export'];
+export type KeyRole = 'sign' | 'wrap' | 'encrypt' | 'wrap-only-export' | 'derive';
+export const KEY_ROLES: readonly KeyRole[] = ['sign', 'wrap', 'encrypt', 'wrap-only-export', 'derive'];
 
 export type SignMechanism = 'ecdsa-sha256' | 'ecdsa-sha384' | 'eddsa' | 'rsa-pss-sha256' | 'rsa-pkcs1-sha256';
 export const SIGN_MECHANISMS: readonly SignMechanism[] = ['ecdsa-sha256', 'ecdsa-sha384', 'eddsa', 'rsa-pss-sha256', 'rsa-pkcs1-sha256'];
@@ -201,6 +202,32 @@ export type UnwrapTarget =
   | { class: 'secret'; keyType: 'aes' | 'generic-secret' }
   | { class: 'private'; keyType: 'rsa' | 'ec' | 'ec-edwards' };
 
+/** Curves Conclave agrees keys on with ECDH (CKM_ECDH1_DERIVE). */
+export type EcdhCurve = 'ec-p256' | 'ec-p384';
+export const ECDH_CURVES: readonly EcdhCurve[] = ['ec-p256', 'ec-p384'];
+
+/** The KDF applied to the ECDH shared secret: CKD_NULL (the secret as is) or CKD_SHA256_KDF (ANSI X9.63 with SHA-256). */
+export type EcdhKdf = 'null' | 'sha256';
+export const ECDH_KDFS: readonly EcdhKdf[] = ['null', 'sha256'];
+
+/** Where an ECDH-derived AES-256 key goes: a session key that may only wrap or only unwrap, or a token KEK (wrap and unwrap). */
+export type DerivedKeyTarget = { store: 'session'; use: 'wrap' | 'unwrap' } | { store: 'token'; label: string; id?: string };
+
+export interface EcdhKeyPair {
+  privateKey: KeyInfo;
+  publicKey: KeyInfo;
+  /** The public half as DER SubjectPublicKeyInfo, for the other party. */
+  spki: Uint8Array;
+}
+
+/** A key check value of an AES key-encryption key (docs/key-wrapping.md, "Key check value"). */
+export interface KeyCheckValue {
+  /** SHA-256 over the RFC 5649 wrap of the public test key 00 01 … 1f, first 8 bytes. */
+  method: 'aes-kwp-sha256';
+  /** 16 lowercase hex digits. */
+  value: string;
+}
+
 /** The operation table: each op with its argument and result types. */
 export interface HsmOps {
   /** C_Initialize + C_GetInfo; finalizes a module loaded before. A failed load leaves none loaded. */
@@ -248,9 +275,27 @@ export interface HsmOps {
       label: string;
       role: KeyRole;
       id?: string;
+      /** True: a session object (CKA_TOKEN false) that disappears with the session, e.g. a short-lived check copy. */
+      sessionOnly?: boolean;
     };
     result: KeyInfo;
   };
+  /**
+   * C_CreateObject of an AES key value (16, 24 or 32 bytes) as a session object that can
+   * only wrap and unwrap: never stored on the token, sensitive, not extractable. The
+   * worker overwrites `secretValue` once the call is over.
+   */
+  importSessionWrapKey: { args: { slotId: string; secretValue: Uint8Array; label: string }; result: KeyInfo };
+  /** The recipient's RSA public key (DER SPKI) as a session object that may only wrap. */
+  importWrappingPublicKey: { args: { slotId: string; spki: Uint8Array }; result: KeyInfo };
+  /** A fresh AES-256 session key, sensitive but extractable, that may only wrap: the ephemeral key of RSA-AES key wrap. */
+  generateEphemeralWrapKey: { args: { slotId: string }; result: KeyInfo };
+  /** A fresh session EC key pair whose private half may only derive (ECDH). */
+  generateEcdhKeyPair: { args: { slotId: string; curve: EcdhCurve }; result: EcdhKeyPair };
+  /** CKM_ECDH1_DERIVE of a private key (CKA_DERIVE) with the peer's public key (DER SPKI) into an AES-256 key, read back. */
+  deriveEcdhKey: { args: { baseKey: ObjectHandle; peerSpki: Uint8Array; kdf: EcdhKdf; target: DerivedKeyTarget }; result: KeyInfo };
+  /** The check value of an AES key-encryption key that may wrap. */
+  keyCheckValue: { args: { handle: ObjectHandle }; result: KeyCheckValue };
   /** Liveness and identity of the worker process. */
   ping: { args: Record<string, never>; result: { pid: number; instance: string } };
   /** Finalize the module and exit the worker after answering. */
@@ -283,6 +328,12 @@ export const HSM_OPS: readonly HsmOp[] = [
   'verify',
   'wrapKey',
   'unwrapKey',
+  'importWrappingPublicKey',
+  'generateEphemeralWrapKey',
+  'generateEcdhKeyPair',
+  'deriveEcdhKey',
+  'keyCheckValue',
+  'importSessionWrapKey',
   'ping',
   'shutdown',
 ];

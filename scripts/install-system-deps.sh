@@ -6,10 +6,11 @@
 #   chromium    the browser the renderer tests run in
 #   xvfb        a virtual display for the Electron end-to-end tests
 #   zbar-tools  zbarimg, the outside oracle for QR images
+#   poppler-utils  pdftoppm/pdftotext, the outside oracle for the printed report and QR sheet
 # Only what is missing is installed; apt-get update runs only when something is.
 set -euo pipefail
 
-packages=(softhsm2 opensc openssl chromium xvfb zbar-tools)
+packages=(softhsm2 opensc openssl chromium xvfb zbar-tools poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

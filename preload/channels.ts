@@ -26,9 +26,32 @@ export const CHANNEL_NAMES = [
   'quorumReshareCommit',
   'inspectEnvelope',
   'verifyCeremony',
+  'ceremonyOpen',
+  'ceremonyResume',
+  'ceremonyState',
+  'ceremonyClose',
+  'ceremonyStartStep',
+  'ceremonyConfirm',
+  'ceremonyAcknowledge',
+  'ceremonyPerform',
+  'ceremonyComplete',
+  'ceremonyResolveException',
+  'ceremonyOverrideAirGap',
+  'ceremonyRelogin',
+  'ceremonyFinalize',
+  'witnessReview',
+  'witnessSign',
+  'importState',
+  'importPinRoot',
+  'importConfirmRoot',
+  'importLoad',
+  'importScanFrame',
+  'importScanReset',
+  'importRun',
+  'importReset',
 ] as const;
 
-export const EVENT_NAMES = ['usbChanged', 'statusChanged', 'quorumChanged'] as const;
+export const EVENT_NAMES = ['usbChanged', 'statusChanged', 'quorumChanged', 'ceremonyChanged'] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type EventNameOnWire = (typeof EVENT_NAMES)[number];

@@ -324,6 +324,335 @@ export const CeremonyVerificationSchema = z.strictObject({
 });
 export type CeremonyVerification = z.infer<typeof CeremonyVerificationSchema>;
 
+// ---- Ceremony runner and witness signing (issue 4) ---------------------------------
+
+const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+const participantName = z.string().min(1).max(128);
+const participantRole = z.enum(['administrator', 'custodian', 'witness']);
+const entryHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const CeremonyStepStatusSchema = z.enum(['pending', 'started', 'done', 'skipped', 'exception']);
+export type CeremonyStepStatus = z.infer<typeof CeremonyStepStatusSchema>;
+
+/** One line of the step list. */
+export const CeremonyStepSchema = z.strictObject({
+  id: text(64),
+  /** Position in the script, from 1. */
+  index: z.number().int().min(1),
+  title: text(256),
+  action: text(64),
+  status: CeremonyStepStatusSchema,
+  /** The step the ceremony is at: the first one neither done nor skipped. */
+  current: z.boolean(),
+  irreversible: z.boolean(),
+});
+export type CeremonyStepView = z.infer<typeof CeremonyStepSchema>;
+
+/** A precondition of the current step and whether it holds now (null: not checked yet). */
+export const CeremonyPreconditionSchema = z.strictObject({
+  id: text(64),
+  label: text(200),
+  holds: z.boolean().nullable(),
+  problem: text(2000).nullable(),
+});
+
+/** Who must acknowledge the step in one role, who may, and who did (this attempt). */
+export const CeremonyAcknowledgementSchema = z.strictObject({
+  role: participantRole,
+  /** In words: "the administrator", "every witness", "2 custodians". */
+  label: text(200),
+  needed: z.number().int().nonnegative(),
+  candidates: z.array(text(128)).max(512),
+  by: z.array(text(128)).max(512),
+  missing: z.number().int().nonnegative(),
+});
+export type CeremonyAcknowledgementView = z.infer<typeof CeremonyAcknowledgementSchema>;
+
+/** What the people in the room supply for the step to be performed. */
+export const CeremonyStepInputsSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  /** The administrator confirms the clock main reads is UTC and right. */
+  z.strictObject({ kind: z.literal('clock'), systemTime: text(64), timeZone: text(64), utcOffsetMinutes: z.number().int() }),
+  /** Custodians type their passphrases: all of them at setup and for a key backup's envelopes (twice), a quorum at login. */
+  z.strictObject({
+    kind: z.literal('custodian-passphrases'),
+    purpose: z.enum(['setup', 'backup', 'login']),
+    custodians: z.array(text(128)).max(255),
+    /** How many must present: all at setup and backup; the threshold at login. */
+    needed: z.number().int().nonnegative(),
+    policy: text(512),
+    /** The script sets no quorum up, so the login needs the quorum record's path. */
+    recordPathNeeded: z.boolean(),
+  }),
+  /** Witnesses sign on the witness screen; these have not signed yet. */
+  z.strictObject({ kind: z.literal('witness-signatures'), pending: z.array(text(128)).max(64) }),
+]);
+export type CeremonyStepInputs = z.infer<typeof CeremonyStepInputsSchema>;
+
+export const CeremonyKeySchema = z.strictObject({
+  step: text(64).nullable(),
+  label: text(128),
+  algorithm: text(32),
+  purpose: text(64),
+  adopted: z.boolean(),
+  /** SHA-256 of the public key (SPKI DER); null for a secret key. */
+  fingerprint: FingerprintSchema.nullable(),
+});
+export type CeremonyKeyView = z.infer<typeof CeremonyKeySchema>;
+
+/** The current step's card. */
+export const CeremonyStepCardSchema = z.strictObject({
+  id: text(64),
+  index: z.number().int().min(1),
+  title: text(256),
+  instructions: text(4000),
+  action: text(64),
+  status: CeremonyStepStatusSchema,
+  /** Its current attempt has begun (step-started is recorded), whatever its status says. */
+  started: z.boolean(),
+  irreversible: z.boolean(),
+  /** The exact phrase to type before an irreversible step runs; null for other steps. */
+  confirmationPhrase: text(256).nullable(),
+  confirmed: z.boolean(),
+  /** Performed in this session and its result checked; it is done once acknowledged and completed. */
+  performed: z.boolean(),
+  /** The checked result of the performed step, in one line. */
+  result: text(600).nullable(),
+  preconditions: z.array(CeremonyPreconditionSchema).max(8),
+  acknowledgements: z.array(CeremonyAcknowledgementSchema).max(3),
+  inputs: CeremonyStepInputsSchema,
+  /** Keys this attempt of the step generated (or adopted), with their fingerprints. */
+  keys: z.array(CeremonyKeySchema).max(16),
+});
+export type CeremonyStepCard = z.infer<typeof CeremonyStepCardSchema>;
+
+export const CeremonyQuorumSchema = z.strictObject({
+  policy: text(512),
+  threshold: z.number().int().nonnegative(),
+  custodians: z.array(z.strictObject({ name: text(128), group: text(64).nullable() })).max(255),
+  /** The quorum was set up (in this ceremony, or it exists from an earlier one). */
+  setUp: z.boolean(),
+  /** The token is logged in by a quorum in this session. */
+  loggedIn: z.boolean(),
+  /** The custodians who presented at the latest login the transcript records. */
+  presented: z.array(text(128)).max(255),
+});
+
+/** What the HSM worker and the step are doing now. */
+export const CeremonyActivitySchema = z.strictObject({
+  step: text(64).nullable(),
+  /** What the step is doing, in words. */
+  label: text(500),
+  /** The HSM call running now, in words; null between calls. */
+  operation: text(200).nullable(),
+  startedAt: text(64),
+  elapsedMs: z.number().int().nonnegative(),
+  progress: z.strictObject({ done: z.number().int().nonnegative(), total: z.number().int().min(1), unit: text(64) }).nullable(),
+  /** HSM calls made by this step so far. */
+  hsmCalls: z.number().int().nonnegative(),
+});
+export type CeremonyActivity = z.infer<typeof CeremonyActivitySchema>;
+
+export const CeremonyExceptionSchema = z.strictObject({
+  seq: z.number().int().nonnegative(),
+  step: text(64).nullable(),
+  code: text(64).nullable(),
+  reason: text(4000),
+  at: text(64),
+  /** Skipping is refused for steps a verifiable ceremony needs (the seal, the ceremony key). */
+  skippable: z.boolean(),
+});
+export type CeremonyExceptionView = z.infer<typeof CeremonyExceptionSchema>;
+
+/** What witnesses are asked to sign at the current step, for review before they sign. */
+export const WitnessRequestSchema = z.strictObject({
+  step: text(64),
+  kind: z.enum(['checkpoint', 'seal']),
+  /** The checkpoint or seal entry signed; null while the seal entry is still to be written. */
+  targetSeq: z.number().int().nonnegative().nullable(),
+  /** The entries covered: 0 to upTo, the last of them with hash coversHash. */
+  upTo: z.number().int().nonnegative(),
+  coversHash: text(64),
+  /** What the reviewer confirms having read: the checkpoint entry's hash, or the head the seal will cover. */
+  reviewHash: text(64),
+  reviewWords: z.array(text(16)).max(32),
+  signers: z.array(z.strictObject({ name: text(128), keyKind: text(16), keyFingerprint: text(64), signed: z.boolean() })).max(64),
+  ready: z.boolean(),
+  /** Why signing cannot happen now, when it cannot. */
+  blockedBy: text(2000).nullable(),
+});
+export type WitnessRequest = z.infer<typeof WitnessRequestSchema>;
+
+export const CeremonySealedSchema = z.strictObject({
+  finalHash: FingerprintSchema,
+  sealedAt: text(64),
+  /** report.html, report.pdf and SHA256SUMS were written. */
+  finalized: z.boolean(),
+  finalizeError: ErrorValueSchema.nullable(),
+  /** The files finalizing wrote (or found identical). */
+  outputs: z.array(text(4096)).max(16),
+});
+
+export const CeremonyViewSchema = z.strictObject({
+  directory: text(4096),
+  ceremonyId: text(128),
+  title: text(512),
+  kind: text(64),
+  rehearsal: z.boolean(),
+  scriptName: text(256),
+  status: z.enum(['running', 'sealed', 'aborted']),
+  /** The command main is carrying out now, in words; null when idle. */
+  busy: text(200).nullable(),
+  steps: z.array(CeremonyStepSchema).max(200),
+  current: CeremonyStepCardSchema.nullable(),
+  quorum: CeremonyQuorumSchema,
+  activity: CeremonyActivitySchema.nullable(),
+  exception: CeremonyExceptionSchema.nullable(),
+  witness: WitnessRequestSchema.nullable(),
+  airGap: z.strictObject({ status: z.enum(['pass', 'warn', 'fail']).nullable(), overridden: z.boolean(), canOverride: z.boolean() }),
+  /** The quorum must log in again (after a resume or a worker restart) before the current step. */
+  reloginNeeded: z.boolean(),
+  keys: z.array(CeremonyKeySchema).max(64),
+  sealed: CeremonySealedSchema.nullable(),
+  head: z.strictObject({ seq: z.number().int().nonnegative(), hash: text(64) }),
+});
+export type CeremonyView = z.infer<typeof CeremonyViewSchema>;
+
+export const WitnessReviewSchema = z.strictObject({
+  ceremonyId: text(128),
+  title: text(512),
+  rehearsal: z.boolean(),
+  request: WitnessRequestSchema,
+  /** The covered entries, latest last; earlier ones beyond the limit are counted, not listed. */
+  entries: z.array(TranscriptEntryViewSchema).max(MAX_VIEWED_ENTRIES),
+  entriesLeftOut: z.number().int().nonnegative(),
+});
+export type WitnessReview = z.infer<typeof WitnessReviewSchema>;
+
+export const CeremonySourceSchema = z.discriminatedUnion('kind', [
+  /** The built-in rehearsal root ceremony; the witness key file names its one witness. */
+  z.strictObject({ kind: z.literal('template'), template: z.literal('rehearsal-root'), witnessKeyFile: absolutePath, certificate: z.boolean().optional() }),
+  /** A script file (YAML or JSON, docs/ceremony-script.md). */
+  z.strictObject({ kind: z.literal('script'), path: absolutePath }),
+]);
+export type CeremonySource = z.infer<typeof CeremonySourceSchema>;
+
+/** A custodian's part of a quorum step: passphrase (typed twice at setup) and, when not in the ceremony folder, the envelope. */
+export const CustodianInputSchema = z.strictObject({
+  name: participantName,
+  passphrase: secretText,
+  passphraseRepeat: secretText.optional(),
+  envelopePath: absolutePath.optional(),
+});
+export type CustodianInput = z.infer<typeof CustodianInputSchema>;
+
+export const WitnessKeyInputSchema = z.strictObject({ name: participantName, keyFile: absolutePath, passphrase: secretText });
+export type WitnessKeyInput = z.infer<typeof WitnessKeyInputSchema>;
+
+// ---- Bundle import, for ops teams (issue 5) ----------------------------------------
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Where the bundle to import comes from: a file, a folder of QR frame images, or the frames the camera scan collected. */
+export const ImportSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: absolutePath }),
+  z.strictObject({ kind: z.literal('qr-folder'), path: absolutePath }),
+  z.strictObject({ kind: z.literal('camera') }),
+]);
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
+
+/** Progress of a camera scan: frames read, what they added, and how much of the bundle is known. */
+export const ImportScanSchema = z.strictObject({
+  framesRead: z.number().int().nonnegative(),
+  used: z.number().int().nonnegative(),
+  redundant: z.number().int().nonnegative(),
+  refused: z.number().int().nonnegative(),
+  fragmentsKnown: z.number().int().nonnegative(),
+  fragmentsTotal: z.number().int().nonnegative(),
+  complete: z.boolean(),
+  /** Why the latest refused frame was refused (another bundle, damaged), until a frame is used again. */
+  lastRefusal: text(2000).nullable(),
+});
+export type ImportScan = z.infer<typeof ImportScanSchema>;
+
+/** The verified manifest, as the operator reviews it before importing. */
+export const ImportManifestSchema = z.strictObject({
+  ceremonyId: text(128),
+  transcriptHead: z.strictObject({ seq: z.number().int().nonnegative(), hash: text(64) }),
+  exportedAt: text(64),
+  expiresAt: text(64),
+  rehearsal: z.boolean(),
+  key: z.strictObject({ label: text(128), id: text(128), algorithm: text(32), usage: text(16), version: z.number().int(), publicKeyFingerprint: text(64).nullable() }),
+  recipient: z.strictObject({
+    name: text(128),
+    kind: text(32),
+    keyFingerprint: text(64),
+    awsKms: z.strictObject({ wrappingAlgorithm: text(64), keyId: text(2048).nullable() }).nullable(),
+  }),
+  wrapMethod: text(32),
+  /** Where it goes: unwrapped into an HSM token, or handed to AWS KMS as files. */
+  target: z.enum(['token', 'aws-kms']),
+});
+export type ImportManifest = z.infer<typeof ImportManifestSchema>;
+
+/** The import record written for a completed import, summarized. */
+export const ImportRecordViewSchema = z.strictObject({
+  path: text(4096),
+  /** SHA-256 of the record file as read back from disk. */
+  sha256: text(64),
+  importedAt: text(64),
+  outcome: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('token'),
+      tokenLabel: text(),
+      tokenModel: text(),
+      tokenSerial: text(),
+      keyLabel: text(128),
+      keyId: text(128),
+      /** The imported key's protection, read back from the token. */
+      sensitive: z.boolean().nullable(),
+      extractable: z.boolean().nullable(),
+      usage: z.array(text(16)).max(8),
+    }),
+    z.strictObject({
+      kind: z.literal('aws-kms'),
+      directory: text(4096),
+      files: z.array(z.strictObject({ name: text(256), sha256: text(64) })).max(8),
+      command: text(2000),
+    }),
+  ]),
+});
+export type ImportRecordView = z.infer<typeof ImportRecordViewSchema>;
+
+export const ImportViewSchema = z.strictObject({
+  /** The pinned root key and whether the operator confirmed its fingerprint words. */
+  root: z.strictObject({ path: text(4096), fingerprint: FingerprintSchema, curve: text(16), confirmed: z.boolean() }).nullable(),
+  /** The camera scan in progress, if one was started. */
+  scan: ImportScanSchema.nullable(),
+  /** The loaded and verified bundle. */
+  bundle: z
+    .strictObject({
+      /** How it arrived, in words: the file, the images, the camera frames. */
+      origin: text(600),
+      sha256: FingerprintSchema,
+      bytes: z.number().int().positive(),
+      rehearsalAllowed: z.boolean(),
+      manifest: ImportManifestSchema,
+    })
+    .nullable(),
+  record: ImportRecordViewSchema.nullable(),
+  /** Where records go when the import request names no folder. */
+  defaultRecordsDirectory: text(4096),
+});
+export type ImportView = z.infer<typeof ImportViewSchema>;
+
+export const ImportTargetSchema = z.discriminatedUnion('kind', [
+  /** The user PIN goes to main once, for one login; it is never stored. */
+  z.strictObject({ kind: z.literal('token'), slotId: z.string().regex(/^\d{1,20}$/), pin: secretText, label: z.string().trim().min(1).max(128).optional() }),
+  z.strictObject({ kind: z.literal('aws-kms'), outputDirectory: absolutePath }),
+]);
+export type ImportTarget = z.infer<typeof ImportTargetSchema>;
+
 const none = z.strictObject({});
 
 /** Channel name (also the preload method name) → request and response schemas. */
@@ -395,6 +724,69 @@ export const contract = {
     request: z.strictObject({ slotId: z.string().regex(/^\d{1,20}$/) }),
     response: z.array(z.strictObject({ name: text(128), value: z.number().int().nonnegative() })),
   },
+  /** Opens a new ceremony in an empty (or new) folder, from the built-in rehearsal or a script file. */
+  ceremonyOpen: { request: z.strictObject({ directory: absolutePath, source: CeremonySourceSchema }), response: CeremonyViewSchema },
+  /** Reopens an unsealed ceremony (after a crash or a restart) where its transcript stops. */
+  ceremonyResume: { request: z.strictObject({ directory: absolutePath }), response: CeremonyViewSchema },
+  /** The open ceremony (preconditions checked again), or null when none is open. */
+  ceremonyState: { request: none, response: CeremonyViewSchema.nullable() },
+  /** Closes the open ceremony; an unsealed one can be resumed later. */
+  ceremonyClose: { request: none, response: z.null() },
+  ceremonyStartStep: { request: z.strictObject({ step: stepId }), response: CeremonyViewSchema },
+  /** The typed confirmation of an irreversible step. */
+  ceremonyConfirm: { request: z.strictObject({ step: stepId, phrase: z.string().min(1).max(256) }), response: CeremonyViewSchema },
+  ceremonyAcknowledge: { request: z.strictObject({ step: stepId, role: participantRole, name: participantName }), response: CeremonyViewSchema },
+  /** Runs the step's action; the secrets it needs come with the request and are overwritten after it. */
+  ceremonyPerform: {
+    request: z.strictObject({
+      step: stepId,
+      /** The administrator compared the clock with an independent UTC source (confirm-clock-utc). */
+      clockConfirmed: z.literal(true).optional(),
+      custodians: z.array(CustodianInputSchema).min(1).max(255).optional(),
+      quorumRecordPath: absolutePath.optional(),
+    }),
+    response: CeremonyViewSchema,
+  },
+  ceremonyComplete: { request: z.strictObject({ step: stepId }), response: CeremonyViewSchema },
+  ceremonyResolveException: {
+    request: z.strictObject({ resolution: z.enum(['retry', 'skip', 'abort']), justification: z.string().trim().min(1).max(4000).optional() }),
+    response: CeremonyViewSchema,
+  },
+  /** A written reason to continue although the air-gap check did not pass; recorded. */
+  ceremonyOverrideAirGap: { request: z.strictObject({ reason: z.string().trim().min(10).max(2000) }), response: CeremonyViewSchema },
+  /** The quorum logs in again after a resume or a worker restart. */
+  ceremonyRelogin: {
+    request: z.strictObject({ custodians: z.array(CustodianInputSchema).min(1).max(255), quorumRecordPath: absolutePath.optional() }),
+    response: CeremonyViewSchema,
+  },
+  /** Finalizes a sealed ceremony's folder (reports, SHA256SUMS) again after an earlier attempt failed. */
+  ceremonyFinalize: { request: none, response: CeremonyViewSchema },
+  /** What the witnesses are asked to sign, with the entries it covers. */
+  witnessReview: { request: z.strictObject({ step: stepId }), response: WitnessReviewSchema },
+  /** Witnesses sign what they reviewed (its hash must still be the one to sign). */
+  witnessSign: {
+    request: z.strictObject({ step: stepId, reviewedHash: entryHash, witnesses: z.array(WitnessKeyInputSchema).min(1).max(64) }),
+    response: CeremonyViewSchema,
+  },
+  /** The import screen's state. */
+  importState: { request: none, response: ImportViewSchema },
+  /** Pins the root public key (a PEM file); a bundle loaded before is verified again against it. */
+  importPinRoot: { request: z.strictObject({ path: absolutePath }), response: ImportViewSchema },
+  /** The operator compared the root key's fingerprint words and confirms them; the fingerprint shown is sent back. */
+  importConfirmRoot: { request: z.strictObject({ fingerprint: hex64 }), response: ImportViewSchema },
+  /** Loads and verifies a bundle against the pinned root key. */
+  importLoad: { request: z.strictObject({ source: ImportSourceSchema, allowRehearsal: z.boolean() }), response: ImportViewSchema },
+  /** One QR text the camera decoded; main accumulates the UR frames. */
+  importScanFrame: { request: z.strictObject({ text: z.string().min(1).max(4096) }), response: ImportScanSchema },
+  /** Starts the camera scan over. */
+  importScanReset: { request: none, response: ImportViewSchema },
+  /** Imports the verified bundle into a token (one login) or writes its AWS KMS files; keeps a record. */
+  importRun: {
+    request: z.strictObject({ target: ImportTargetSchema, recordsDirectory: absolutePath.optional(), acceptOaepSha1: z.boolean().optional() }),
+    response: ImportViewSchema,
+  },
+  /** Clears the import screen (the pinned root, the bundle, the scan, the record shown). */
+  importReset: { request: none, response: ImportViewSchema },
 } as const;
 
 /** Events main pushes to the renderer, with their payload schemas. */
@@ -403,6 +795,8 @@ export const events = {
   statusChanged: StatusSnapshotSchema,
   /** A login session changed by itself: a share expired, the HSM was removed. */
   quorumChanged: QuorumLoginViewSchema,
+  /** The open ceremony changed: a command finished, or the step's HSM activity moved on. */
+  ceremonyChanged: CeremonyViewSchema,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,11 +1,13 @@
 // Electron main process: the only place in main/ that loads electron. It hardens the
 // session before anything loads, serves the renderer from app://conclave, opens one
-// sandboxed window, and connects the window to the status and quorum services through
+// sandboxed window, and connects the window to the status, quorum and ceremony services through
 // the validated IPC router. Every decision worth testing lives in an electron-free module
 // beside this one (window-options, csp, url-policy, app-files, sender, utility-transport).
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { CHANNELS, ipcChannel } from '../../preload/contract';
+import { importServiceForStatus, type ImportService } from '../bundle/import/import-service';
+import { ceremonyServiceForStatus, type CeremonyService } from '../ceremony/session';
 import { HsmClient } from '../hsm/hsm-client';
 import { ensureRehearsalToken } from '../hsm/rehearsal-token';
 import { handlersFor, type AppServices } from '../ipc/handlers';
@@ -14,6 +16,7 @@ import { quorumServiceForStatus, type QuorumService } from '../quorum/quorum-ser
 import { createStatusService } from '../status/status-service';
 import type { StatusService } from '../status/types';
 import { serveAppFile } from './app-files';
+import { isCameraCheckAllowed, isCameraRequestAllowed } from './camera-permission';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { senderInfoOf } from './sender';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, isNavigationAllowed, isRequestAllowed } from './url-policy';
@@ -32,10 +35,14 @@ function log(message: string): void {
   process.stderr.write(`[conclave] ${message}\n`);
 }
 
-/** Denies every permission, download and off-machine request in a session. */
+/**
+ * Denies every permission, download and off-machine request in a session. The one
+ * exception is the camera (video only, the app's own page only) for scanning a bundle's
+ * QR frames in the import mode; see camera-permission.ts.
+ */
 function hardenSession(ses: Session): void {
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isCameraRequestAllowed(permission, details)));
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => isCameraCheckAllowed(permission, requestingOrigin, details));
   ses.setDevicePermissionHandler(() => false);
   ses.on('will-download', (event) => event.preventDefault());
   ses.webRequest.onBeforeRequest((details, callback) => {
@@ -89,6 +96,8 @@ function utilityHsmClient(env: NodeJS.ProcessEnv): HsmClient {
 interface Services {
   status: StatusService;
   quorum: QuorumService;
+  ceremony: CeremonyService;
+  imports: ImportService;
 }
 
 function startServices(): Services {
@@ -101,7 +110,11 @@ function startServices(): Services {
   });
   // The quorum uses the status service's HSM client: a login lives in the worker that made it.
   const quorum = quorumServiceForStatus(status, { dataDir });
-  return { status, quorum };
+  // The ceremony runs on the same client too: its quorum login must be the token's login.
+  const ceremony = ceremonyServiceForStatus(status, { dataDir, toolVersion: app.getVersion() });
+  // Imports unwrap into the token the status screen's module serves.
+  const imports = importServiceForStatus(status, { dataDir, toolVersion: app.getVersion() });
+  return { status, quorum, ceremony, imports };
 }
 
 function routeIpc(services: AppServices): void {
@@ -125,6 +138,7 @@ function sendToWindows(name: string, payload: unknown): void {
 function pushEvents(services: Services): void {
   services.status.subscribe((event) => sendToWindows(ipcChannel(event.name), event.payload));
   services.quorum.subscribe((event) => sendToWindows(ipcChannel(event.name), event.payload));
+  services.ceremony.subscribe((event) => sendToWindows(ipcChannel(event.name), event.payload));
 }
 
 function openWindow(): BrowserWindow {
@@ -166,8 +180,10 @@ function main(): void {
     event.preventDefault();
     const closing = services;
     services = null;
-    closing.quorum
+    closing.ceremony
       .close()
+      .catch((error: unknown) => log(`closing the ceremony failed: ${String(error)}`))
+      .then(() => closing.quorum.close())
       .catch((error: unknown) => log(`stopping the quorum service failed: ${String(error)}`))
       .then(() => closing.status.close())
       .catch((error: unknown) => log(`stopping the status service failed: ${String(error)}`))

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ImportService } from '../../main/bundle/import/import-service';
+import type { CeremonyService } from '../../main/ceremony/session';
 import { handlersFor } from '../../main/ipc/handlers';
 import { createRouter, type Router } from '../../main/ipc/router';
 import type { QuorumService } from '../../main/quorum/quorum-service';
@@ -110,9 +112,10 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` adds switches for one test, e.g. a fake camera (--use-file-for-fake-video-capture). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install the Debian package "chromium".`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export interface PageDiagnostics {
@@ -240,6 +243,7 @@ export function expectOk<T>(result: unknown): T {
 export interface MainSide {
   status: StatusService;
   quorum: QuorumService | null;
+  ceremony: CeremonyService | null;
   router: Router;
   /** Events that broke the contract and were not forwarded (the services swallow listener errors). */
   forwardErrors: string[];
@@ -247,9 +251,9 @@ export interface MainSide {
   close(): Promise<void>;
 }
 
-export function hostMainSide(services: { status: StatusService; quorum?: QuorumService }, origin: string): MainSide {
-  const { status, quorum = null } = services;
-  const router = createRouter(handlersFor(quorum ? { status, quorum } : status), { allowedOrigins: [origin] });
+export function hostMainSide(services: { status: StatusService; quorum?: QuorumService; ceremony?: CeremonyService; imports?: ImportService }, origin: string): MainSide {
+  const { status, quorum = null, ceremony = null, imports = null } = services;
+  const router = createRouter(handlersFor(quorum || ceremony || imports ? { status, quorum, ceremony, imports } : status), { allowedOrigins: [origin] });
   const forwardErrors: string[] = [];
   const unsubscribers: Array<() => void> = [];
   const forward = (page: OpenedPage, name: keyof typeof events, payload: unknown) => {
@@ -264,14 +268,17 @@ export function hostMainSide(services: { status: StatusService; quorum?: QuorumS
   return {
     status,
     quorum,
+    ceremony,
     router,
     forwardErrors,
     forwardTo(page) {
       unsubscribers.push(status.subscribe((event) => forward(page, event.name, event.payload)));
       if (quorum) unsubscribers.push(quorum.subscribe((event) => forward(page, event.name, event.payload)));
+      if (ceremony) unsubscribers.push(ceremony.subscribe((event) => forward(page, event.name, event.payload)));
     },
     async close() {
       for (const unsubscribe of unsubscribers) unsubscribe();
+      await ceremony?.close();
       await quorum?.close();
       await status.close();
     },

@@ -49,6 +49,9 @@ class App extends EventEmitter {
     if (!recorded.paths[name]) throw new Error(`simulated app.getPath: no path for ${name}`);
     return recorded.paths[name];
   }
+  getVersion() {
+    return require('../../package.json').version;
+  }
   whenReady() {
     return new Promise((resolve) => setImmediate(resolve));
   }

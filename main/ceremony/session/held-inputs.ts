@@ -1,0 +1,92 @@
+// The people's inputs for one engine call, as CeremonyInputs. Secrets arrive with the
+// request that needs them, become bytes at once, are handed to the engine as fresh
+// copies (the engine overwrites what it is given) and are overwritten here when the
+// call returns, whatever happened. Nothing here is kept between calls.
+import type { CeremonyInputs } from '../engine';
+
+export interface HeldCustodian {
+  name: string;
+  passphrase: Uint8Array;
+  /** The envelope file, when it is not in the ceremony folder. */
+  envelope: string | null;
+}
+
+export interface HeldWitness {
+  name: string;
+  keyFile: string;
+  passphrase: Uint8Array;
+}
+
+/** Which input the engine just took: the session shows it as the step's progress. */
+export type InputUse = { kind: 'custodian'; name: string } | { kind: 'witness'; name: string };
+
+export class HeldInputs implements CeremonyInputs {
+  private readonly custodians = new Map<string, HeldCustodian>();
+  private readonly witnesses = new Map<string, HeldWitness>();
+  private loginOrder: string[] | null = null;
+  private recordPath: string | null = null;
+
+  constructor(private readonly onUse: (use: InputUse) => void = () => undefined) {}
+
+  /** Custodians for this call; with `asLoginOrder` they are also who presents at a login, in this order. */
+  holdCustodians(custodians: HeldCustodian[], asLoginOrder: boolean): void {
+    for (const c of custodians) this.custodians.set(c.name, c);
+    this.loginOrder = asLoginOrder ? custodians.map((c) => c.name) : null;
+  }
+
+  holdWitnesses(witnesses: HeldWitness[]): void {
+    for (const w of witnesses) this.witnesses.set(w.name, w);
+  }
+
+  holdQuorumRecord(path: string | null): void {
+    this.recordPath = path;
+  }
+
+  get holding(): boolean {
+    return this.custodians.size > 0 || this.witnesses.size > 0;
+  }
+
+  custodianPassphrase(name: string): Uint8Array | null {
+    const held = this.custodians.get(name);
+    if (!held) return null;
+    this.onUse({ kind: 'custodian', name });
+    return Uint8Array.from(held.passphrase);
+  }
+
+  custodianEnvelope(name: string): string | null {
+    return this.custodians.get(name)?.envelope ?? null;
+  }
+
+  loginCustodians(): string[] | null {
+    return this.loginOrder ? [...this.loginOrder] : null;
+  }
+
+  witnessKey(name: string): { keyFile: string; passphrase: Uint8Array } | null {
+    const held = this.witnesses.get(name);
+    if (!held) return null;
+    this.onUse({ kind: 'witness', name });
+    return { keyFile: held.keyFile, passphrase: Uint8Array.from(held.passphrase) };
+  }
+
+  /**
+   * Never a PIN from the app: the rehearsal token's PINs come from its own PIN store
+   * (EngineDeps.rehearsalPins), and no other token's PIN is ever asked for.
+   */
+  rehearsalTokenPins(): null {
+    return null;
+  }
+
+  quorumRecordPath(): string | null {
+    return this.recordPath;
+  }
+
+  /** Overwrites every held secret and forgets the rest. */
+  wipe(): void {
+    for (const c of this.custodians.values()) c.passphrase.fill(0);
+    for (const w of this.witnesses.values()) w.passphrase.fill(0);
+    this.custodians.clear();
+    this.witnesses.clear();
+    this.loginOrder = null;
+    this.recordPath = null;
+  }
+}

@@ -1,0 +1,48 @@
+// The ceremony channels' requests are strict: unknown fields, out-of-range lengths and
+// malformed ids or hashes are refused before any handler sees them.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { contract } from '../../../preload/contract';
+
+const ok = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) => assert.equal(schema.safeParse(value).success, true, JSON.stringify(value));
+const refused = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) => assert.equal(schema.safeParse(value).success, false, JSON.stringify(value));
+
+describe('ceremony channel requests', () => {
+  it('perform: a step id, optional clock confirmation and custodians, nothing else', () => {
+    const perform = contract.ceremonyPerform.request;
+    ok(perform, { step: 'quorum-login', custodians: [{ name: 'Custodian 1', passphrase: 'x'.repeat(20) }] });
+    ok(perform, { step: 'confirm-clock', clockConfirmed: true });
+    refused(perform, { step: 'confirm-clock', clockConfirmed: false });
+    refused(perform, { step: 'Quorum Login' });
+    refused(perform, { step: 'quorum-login', custodians: [] });
+    refused(perform, { step: 'quorum-login', custodians: [{ name: 'Custodian 1', passphrase: '' }] });
+    refused(perform, { step: 'quorum-login', custodians: [{ name: 'Custodian 1', passphrase: 'x'.repeat(1025) }] });
+    refused(perform, { step: 'quorum-login', custodians: [{ name: 'Custodian 1', passphrase: 'x'.repeat(20), pin: '1234' }] });
+    refused(perform, { step: 'quorum-login', quorumRecordPath: '' });
+    refused(perform, { step: 'quorum-login', extra: true });
+  });
+
+  it('witnessSign: the reviewed hash as 64 hex digits and at least one witness with a key file', () => {
+    const sign = contract.witnessSign.request;
+    const witness = { name: 'Rehearsal Witness', keyFile: '/keys/w.json', passphrase: 'p'.repeat(16) };
+    ok(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [witness] });
+    refused(sign, { step: 'seal', reviewedHash: 'A'.repeat(64), witnesses: [witness] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(63), witnesses: [witness] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ ...witness, pin: '1' }] });
+  });
+
+  it('open, resolve and override: strict sources, resolutions and written reasons', () => {
+    ok(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'template', template: 'rehearsal-root', witnessKeyFile: '/k.json' } });
+    ok(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'script', path: '/s.yaml' } });
+    refused(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'template', template: 'root-key', witnessKeyFile: '/k.json' } });
+    refused(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'script', path: '/s.yaml', text: 'inline' } });
+    ok(contract.ceremonyResolveException.request, { resolution: 'skip', justification: 'Rehearsal without it.' });
+    refused(contract.ceremonyResolveException.request, { resolution: 'ignore' });
+    refused(contract.ceremonyResolveException.request, { resolution: 'skip', justification: '   ' });
+    ok(contract.ceremonyOverrideAirGap.request, { reason: 'Rehearsal on a networked laptop.' });
+    refused(contract.ceremonyOverrideAirGap.request, { reason: 'because' });
+    ok(contract.ceremonyAcknowledge.request, { step: 'seal', role: 'witness', name: 'Rehearsal Witness' });
+    refused(contract.ceremonyAcknowledge.request, { step: 'seal', role: 'system', name: 'conclave' });
+  });
+});

@@ -1,0 +1,152 @@
+// The renderer's ceremony store over a hand-driven API (the same store runs against the
+// real router and SoftHSM2 in test/browser/ceremony-runner.test.ts): passphrases pass
+// through to main and are never kept; a step that failed shows the exception (from the
+// view main holds), not a second banner; other refusals are shown with their step; a
+// review no longer matching what would be signed is dropped.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deriveCeremonyView } from '../../../main/ceremony/session';
+import type { CeremonyView, ConclaveApi, EventName, EventPayload, Result, WitnessReview } from '../../../preload/contract';
+import { createCeremonyStore, newsOf } from '../../../renderer/stores/ceremony-store';
+import { buildTranscript, SYSTEM, type Built } from './transcript-builder';
+
+const PASSPHRASE = 'tangerine umbrella quartz 42';
+
+function fakeApi() {
+  const calls: Array<{ channel: string; request: unknown }> = [];
+  const answers = new Map<string, Array<Result<unknown>>>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const api = new Proxy(
+    {},
+    {
+      get(_target, prop: string) {
+        if (prop === 'on') {
+          return (event: EventName, listener: (p: unknown) => void) => {
+            const set = listeners.get(event) ?? new Set();
+            listeners.set(event, set);
+            set.add(listener);
+            return () => set.delete(listener);
+          };
+        }
+        return (request: unknown) => {
+          calls.push({ channel: prop, request });
+          const queue = answers.get(prop) ?? [];
+          const next = queue.shift();
+          return Promise.resolve(next ?? { ok: false, error: { code: 'UNSCRIPTED', message: `no answer for ${prop}`, action: 'script it' } });
+        };
+      },
+    },
+  ) as unknown as ConclaveApi;
+  return {
+    api,
+    calls,
+    answer(channel: string, result: Result<unknown>) {
+      answers.set(channel, [...(answers.get(channel) ?? []), result]);
+    },
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+  };
+}
+
+describe('ceremony store', () => {
+  let built: Built;
+  const viewOf = (): CeremonyView =>
+    deriveCeremonyView({
+      directory: built.dir,
+      script: built.script,
+      entries: built.entries(),
+      loggedIn: false,
+      performed: new Map(),
+      preconditions: null,
+      activity: null,
+      busy: null,
+      finalize: { finalized: false, outputs: [], error: null },
+      now: new Date('2026-03-01T12:00:00.000Z'),
+      timeZone: 'UTC',
+    });
+
+  before(async () => {
+    built = await buildTranscript();
+    for (const id of ['check-room', 'confirm-clock', 'token-facts', 'quorum-setup']) {
+      await built.start(id);
+      await built.complete(id);
+    }
+    await built.start('quorum-login');
+  });
+  after(() => built.cleanup());
+
+  it('sends the passphrases with the perform request and keeps none of them', async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    const started = viewOf();
+    fake.answer('ceremonyState', { ok: true, value: started });
+    store.getState().start();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(store.getState().view?.current?.id, 'quorum-login');
+
+    fake.answer('ceremonyPerform', { ok: true, value: started });
+    const custodians = [1, 2, 3].map((n) => ({ name: `Custodian ${n}`, passphrase: `${PASSPHRASE} ${n}` }));
+    const performing = store.getState().perform('quorum-login', { custodians });
+    assert.equal(store.getState().pending, 'perform');
+    assert.ok(!JSON.stringify(store.getState()).includes(PASSPHRASE), 'not while the call runs');
+    assert.equal(await performing, true);
+    assert.ok(!JSON.stringify(store.getState()).includes(PASSPHRASE), 'nor after');
+    assert.deepEqual(fake.calls.find((c) => c.channel === 'ceremonyPerform')?.request, { step: 'quorum-login', custodians });
+  });
+
+  it('shows a failed step as its exception, from the view main holds, without a second banner', async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    fake.answer('ceremonyState', { ok: true, value: viewOf() });
+    store.getState().start();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    await built.append('exception-opened', SYSTEM, { step: 'quorum-login', code: 'ENVELOPE_WRONG_PASSPHRASE', reason: 'The passphrase does not open the envelope of Custodian 2.' });
+    fake.answer('ceremonyPerform', { ok: false, error: { code: 'STEP_FAILED', message: 'The step "quorum-login" failed.', action: 'Resolve the exception.' } });
+    fake.answer('ceremonyState', { ok: true, value: viewOf() });
+    assert.equal(await store.getState().perform('quorum-login', { custodians: [{ name: 'Custodian 2', passphrase: PASSPHRASE }] }), false);
+    const state = store.getState();
+    assert.equal(state.failure, null);
+    assert.equal(state.view?.exception?.code, 'ENVELOPE_WRONG_PASSPHRASE');
+    assert.equal(state.pending, null);
+    assert.equal(state.announcement.message, 'Exception: The passphrase does not open the envelope of Custodian 2.', 'what is announced is the exception itself');
+  });
+
+  it('shows any other refusal with the step it concerned, and fetches the view again', async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    fake.answer('ceremonyStartStep', { ok: false, error: { code: 'STEP_OUT_OF_ORDER', message: 'The step "root-key" cannot start yet.', action: 'Finish the current step.' } });
+    fake.answer('ceremonyState', { ok: true, value: viewOf() });
+    assert.equal(await store.getState().startStep('root-key'), false);
+    assert.deepEqual(store.getState().failure, { operation: 'start', step: 'root-key', error: { code: 'STEP_OUT_OF_ORDER', message: 'The step "root-key" cannot start yet.', action: 'Finish the current step.' } });
+    assert.deepEqual(fake.calls.map((c) => c.channel), ['ceremonyStartStep', 'ceremonyState']);
+    store.getState().dismissFailure();
+    assert.equal(store.getState().failure, null);
+  });
+
+  it('drops a review once the hash to sign has moved on', () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    store.getState().start();
+    const base = viewOf();
+    const request = { step: 'seal', kind: 'seal' as const, targetSeq: null, upTo: 40, coversHash: 'a'.repeat(64), reviewHash: 'a'.repeat(64), reviewWords: [], signers: [], ready: true, blockedBy: null };
+    const review: WitnessReview = { ceremonyId: 'rehearsal-root', title: 't', rehearsal: true, request, entries: [], entriesLeftOut: 0 };
+    fake.emit('ceremonyChanged', { ...base, witness: request });
+    store.setState({ review });
+    fake.emit('ceremonyChanged', { ...base, witness: request });
+    assert.equal(store.getState().review, review, 'the same request keeps the review');
+    fake.emit('ceremonyChanged', { ...base, witness: { ...request, upTo: 41, reviewHash: 'b'.repeat(64) } });
+    assert.equal(store.getState().review, null);
+  });
+
+  it('announces what a person should hear: the ceremony opened, an exception, the seal', () => {
+    const view = viewOf();
+    assert.match(newsOf(null, view) ?? '', /is open \(rehearsal\)/);
+    const exception = { seq: 99, step: 'quorum-login', code: null, reason: 'The token was removed.', at: '', skippable: true };
+    assert.equal(newsOf(view, { ...view, exception }), 'Exception: The token was removed.');
+    assert.equal(newsOf(view, view), null);
+    const finalHash = { hex: 'c'.repeat(64), words: ['one', 'two'] };
+    assert.match(newsOf(view, { ...view, status: 'sealed', sealed: { finalHash, sealedAt: '', finalized: false, finalizeError: null, outputs: [] } }) ?? '', /sealed\. Final hash: one two/);
+  });
+});

@@ -4,7 +4,7 @@
 // combination. Shares and secrets are uniformly random (Shamir shares, HSM-generated
 // PINs), so neither hash helps anyone guess them.
 import { concatBytes, lengthPrefixed, sha256Hex, uint32be, utf8 } from './bytes';
-import type { SecretId } from './types';
+import type { EnvelopeSecretId } from './types';
 
 export const SHARE_COMMITMENT_DOMAIN = 'conclave/share-commitment/v1';
 export const SECRET_DIGEST_DOMAIN = 'conclave/secret-digest/v1';
@@ -12,7 +12,7 @@ export const SECRET_DIGEST_DOMAIN = 'conclave/secret-digest/v1';
 export interface ShareCommitmentInput {
   ceremonyId: string;
   policyId: string;
-  secretId: SecretId;
+  secretId: EnvelopeSecretId;
   /** Custodian index, 1-based. */
   index: number;
   share: Uint8Array;
@@ -48,7 +48,7 @@ function hashWiped(parts: Uint8Array[]): string {
 
 export interface SecretDigestInput {
   ceremonyId: string;
-  secretId: SecretId;
+  secretId: EnvelopeSecretId;
   secret: Uint8Array;
 }
 

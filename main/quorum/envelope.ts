@@ -2,6 +2,9 @@
 // that Argon2id derives from the custodian's passphrase, with the metadata, the KDF
 // parameters and the AEAD nonce bound as associated data. The file is canonical JSON
 // (docs/share-envelope.md); parsing is strict and names the field that is wrong.
+// A key-backup envelope is the same format holding one share of a backup key instead
+// (docs/ceremony-key-backup.md); the set of commitments tells the two kinds apart, and
+// each reader accepts only its own kind.
 import { DomainError } from '../../native/errors';
 import type { EnvelopeInfo } from '../../preload/contract';
 import { BOX_AEAD_ALGORITHM, BOX_NONCE_BYTES, BOX_SALT_BYTES, BOX_TAG_BYTES, boxRandomness, kdfWithSalt, openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box';
@@ -13,8 +16,11 @@ import { fingerprintOf } from './fingerprint';
 import { type KdfCost, assertKdfParams } from './kdf';
 import { describePolicy, minimumPeople, policyId as policyIdOf } from './policy';
 import {
+  BACKUP_SECRET_IDS,
   SECRET_IDS,
+  type BackupSecretId,
   type EnvelopeMetadata,
+  type EnvelopeSecretId,
   type Fingerprint,
   type GroupSpec,
   type KdfParams,
@@ -38,10 +44,10 @@ const TAG_BYTES = BOX_TAG_BYTES;
 export const CEREMONY_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
-export interface ParsedEnvelope {
+export interface ParsedEnvelope<S extends EnvelopeSecretId = SecretId> {
   /** The envelope text exactly as presented (canonical JSON). */
   text: string;
-  metadata: EnvelopeMetadata;
+  metadata: EnvelopeMetadata<S>;
   kdf: KdfParams;
   aead: { algorithm: typeof AEAD_ALGORITHM; nonce: Uint8Array };
   ciphertext: Uint8Array;
@@ -95,8 +101,28 @@ function bool(value: unknown, path: string): boolean {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+const SECRET_NAMES: Record<EnvelopeSecretId, string> = { 'user-pin': 'user PIN', 'so-pin': 'SO PIN', 'backup-key': 'backup key' };
+
+/** The other kind of envelope, said plainly: a quorum envelope where a backup envelope is wanted, or the reverse. */
+function wrongKind(value: unknown, ids: readonly EnvelopeSecretId[], path: string): DomainError | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const keys = Object.keys(value).sort().join(',');
+  const backupWanted = ids === BACKUP_SECRET_IDS;
+  const isOther = backupWanted ? keys === [...SECRET_IDS].sort().join(',') : keys === [...BACKUP_SECRET_IDS].sort().join(',');
+  if (!isOther) return null;
+  return new DomainError({
+    code: 'ENVELOPE_WRONG_KIND',
+    message: backupWanted
+      ? `This is a quorum share envelope (shares of the token PINs, see ${path}), not a key-backup envelope.`
+      : `This is a key-backup envelope (a share of a backup key, see ${path}), not a quorum share envelope.`,
+    action: backupWanted
+      ? 'Present the envelope the custodian received at the key backup (conclave-backup-share-…), not their quorum envelope.'
+      : 'Present the envelope the custodian received at the quorum setup (conclave-share-…), not their key-backup envelope.',
+  });
+}
+
 /** Strictly validates envelope metadata; returns a fresh copy. Throws ENVELOPE_MALFORMED naming the field. */
-export function parseMetadata(value: unknown, path = 'metadata'): EnvelopeMetadata {
+export function parseMetadata<S extends EnvelopeSecretId = SecretId>(value: unknown, path = 'metadata', ids: readonly S[] = SECRET_IDS as readonly EnvelopeSecretId[] as readonly S[]): EnvelopeMetadata<S> {
   const m = object(value, path, [
     'ceremonyId',
     'commitments',
@@ -148,9 +174,11 @@ export function parseMetadata(value: unknown, path = 'metadata'): EnvelopeMetada
     if (minimum < 2) throw malformed(`${path}.groups`, 'one custodian could satisfy these groups alone; every quorum needs at least two');
     threshold = int(m.threshold, `${path}.threshold`, minimum, minimum);
   }
-  const cm = object(m.commitments, `${path}.commitments`, [...SECRET_IDS]);
-  const commitments = {} as Record<SecretId, string>;
-  for (const id of SECRET_IDS) commitments[id] = str(cm[id], `${path}.commitments.${id}`, HEX64, '64 lower-case hex digits');
+  const kind = wrongKind(m.commitments, ids, `${path}.commitments`);
+  if (kind) throw kind;
+  const cm = object(m.commitments, `${path}.commitments`, [...ids]);
+  const commitments = {} as Record<S, string>;
+  for (const id of ids) commitments[id] = str(cm[id], `${path}.commitments.${id}`, HEX64, '64 lower-case hex digits');
   const reshareNonce = m.reshareNonce === null ? null : str(m.reshareNonce, `${path}.reshareNonce`, HEX64, 'null or 64 lower-case hex digits');
   const createdAt = str(m.createdAt, `${path}.createdAt`, ISO_UTC, 'a UTC time such as 2025-01-31T12:00:00.000Z');
   if (Number.isNaN(Date.parse(createdAt))) throw malformed(`${path}.createdAt`, expected('a real date and time', createdAt));
@@ -170,7 +198,7 @@ export function parseMetadata(value: unknown, path = 'metadata'): EnvelopeMetada
   };
 }
 
-function associatedDataOf(metadata: EnvelopeMetadata, kdf: KdfParams, nonce: Uint8Array): { json: Json; bytes: Uint8Array } {
+function associatedDataOf<S extends EnvelopeSecretId>(metadata: EnvelopeMetadata<S>, kdf: KdfParams, nonce: Uint8Array): { json: Json; bytes: Uint8Array } {
   const json: Json = {
     format: ENVELOPE_FORMAT,
     version: ENVELOPE_VERSION,
@@ -188,13 +216,22 @@ function associatedDataOf(metadata: EnvelopeMetadata, kdf: KdfParams, nonce: Uin
  * the JSON path and what was expected.
  */
 export function parseEnvelope(text: string): ParsedEnvelope {
+  return parseEnvelopeOf(text, SECRET_IDS);
+}
+
+/** parseEnvelope for a key-backup envelope: the same checks, with the backup key's commitment. */
+export function parseBackupEnvelope(text: string): ParsedEnvelope<BackupSecretId> {
+  return parseEnvelopeOf(text, BACKUP_SECRET_IDS);
+}
+
+function parseEnvelopeOf<S extends EnvelopeSecretId>(text: string, ids: readonly S[]): ParsedEnvelope<S> {
   const top = fields.document(text, MAX_ENVELOPE_CHARS, 'envelope text');
   if (top.format !== ENVELOPE_FORMAT) {
     throw malformed('format', expected(`"${ENVELOPE_FORMAT}" (this is not a Conclave share envelope, or a format this version does not read)`, top.format));
   }
   if (top.version !== ENVELOPE_VERSION) throw malformed('version', expected(`${ENVELOPE_VERSION} (the only envelope version this Conclave reads)`, top.version));
   const o = object(top, '$', ['aead', 'ciphertext', 'format', 'kdf', 'metadata', 'version']);
-  const metadata = parseMetadata(o.metadata);
+  const metadata = parseMetadata(o.metadata, 'metadata', ids);
   const kdf = fields.kdf(o.kdf);
   const { nonce } = fields.aead(o.aead);
   const ciphertext = fields.bytes(o.ciphertext, 'ciphertext', TAG_BYTES + 1, MAX_CIPHERTEXT_BYTES, 'the ciphertext');
@@ -213,15 +250,15 @@ export function parseEnvelope(text: string): ParsedEnvelope {
 
 // ---- plaintext encoding --------------------------------------------------------------
 
-/** version (1) || count (u8) || per secret in SECRET_IDS order: idLength (u8) || id (ASCII) || shareLength (u16be) || share. */
-export function encodeShares(shares: OpenedShares): Uint8Array {
-  const parts: number[] = [PLAINTEXT_ENCODING_VERSION, SECRET_IDS.length];
+/** version (1) || count (u8) || per secret in `ids` order (SECRET_IDS, or BACKUP_SECRET_IDS): idLength (u8) || id (ASCII) || shareLength (u16be) || share. */
+export function encodeShares<S extends EnvelopeSecretId = SecretId>(shares: OpenedShares<S>, ids: readonly S[] = SECRET_IDS as readonly EnvelopeSecretId[] as readonly S[]): Uint8Array {
+  const parts: number[] = [PLAINTEXT_ENCODING_VERSION, ids.length];
   let size = 2;
-  for (const id of SECRET_IDS) size += 1 + id.length + 2 + shares[id].length;
+  for (const id of ids) size += 1 + id.length + 2 + shares[id].length;
   const out = new Uint8Array(size);
   out.set(parts, 0);
   let at = 2;
-  for (const id of SECRET_IDS) {
+  for (const id of ids) {
     const share = shares[id];
     if (!(share instanceof Uint8Array) || share.length < 1 || share.length > MAX_SHARE_BYTES) throw new RangeError(`encodeShares: the ${id} share must be 1..${MAX_SHARE_BYTES} bytes`);
     out[at++] = id.length;
@@ -236,11 +273,11 @@ export function encodeShares(shares: OpenedShares): Uint8Array {
 }
 
 /** The inverse of encodeShares; null when the bytes are not exactly that encoding. */
-export function decodeShares(plain: Uint8Array): OpenedShares | null {
-  if (plain.length < 2 || plain[0] !== PLAINTEXT_ENCODING_VERSION || plain[1] !== SECRET_IDS.length) return null;
-  const out: Partial<OpenedShares> = {};
+export function decodeShares<S extends EnvelopeSecretId = SecretId>(plain: Uint8Array, ids: readonly S[] = SECRET_IDS as readonly EnvelopeSecretId[] as readonly S[]): OpenedShares<S> | null {
+  if (plain.length < 2 || plain[0] !== PLAINTEXT_ENCODING_VERSION || plain[1] !== ids.length) return null;
+  const out: Partial<OpenedShares<S>> = {};
   let at = 2;
-  for (const id of SECRET_IDS) {
+  for (const id of ids) {
     const idLength = plain[at];
     if (idLength !== id.length || at + 1 + idLength + 2 > plain.length) return null;
     const idText = new TextDecoder().decode(plain.subarray(at + 1, at + 1 + idLength));
@@ -253,18 +290,18 @@ export function decodeShares(plain: Uint8Array): OpenedShares | null {
     at += length;
   }
   if (at !== plain.length) {
-    for (const s of Object.values(out)) s.fill(0);
+    for (const s of Object.values<Uint8Array>(out as Record<string, Uint8Array>)) s.fill(0);
     return null;
   }
-  return out as OpenedShares;
+  return out as OpenedShares<S>;
 }
 
 // ---- sealing and opening ---------------------------------------------------------------
 
-export interface SealInput {
-  metadata: EnvelopeMetadata;
+export interface SealInput<S extends EnvelopeSecretId = SecretId> {
+  metadata: EnvelopeMetadata<S>;
   /** This custodian's share of each secret; must match metadata.commitments. */
-  shares: OpenedShares;
+  shares: OpenedShares<S>;
   /** The passphrase as bytes (encodePassphrase: NFC-normalized UTF-8). */
   passphrase: Uint8Array;
   kdf: KdfCost;
@@ -276,8 +313,8 @@ export interface SealRandomness {
   nonce?: Uint8Array;
 }
 
-function wrongCommitment(metadata: EnvelopeMetadata, id: SecretId): DomainError {
-  const what = id === 'user-pin' ? 'user PIN' : 'SO PIN';
+function wrongCommitment<S extends EnvelopeSecretId>(metadata: EnvelopeMetadata<S>, id: S): DomainError {
+  const what = SECRET_NAMES[id];
   return new DomainError({
     code: 'SHARE_COMMITMENT_MISMATCH',
     message: `The ${what} share in the envelope of ${metadata.custodian.name} (custodian ${metadata.custodian.index}) does not match its commitment.`,
@@ -285,8 +322,8 @@ function wrongCommitment(metadata: EnvelopeMetadata, id: SecretId): DomainError 
   });
 }
 
-function commitmentsHold(metadata: EnvelopeMetadata, shares: OpenedShares): SecretId | null {
-  for (const id of SECRET_IDS) {
+function commitmentsHold<S extends EnvelopeSecretId>(metadata: EnvelopeMetadata<S>, shares: OpenedShares<S>, ids: readonly S[]): S | null {
+  for (const id of ids) {
     const expected = shareCommitment({ ceremonyId: metadata.ceremonyId, policyId: metadata.policyId, secretId: id, index: metadata.custodian.index, share: shares[id] });
     if (!equalBytes(utf8(expected), utf8(metadata.commitments[id]))) return id;
   }
@@ -299,16 +336,32 @@ function commitmentsHold(metadata: EnvelopeMetadata, shares: OpenedShares): Secr
  * data. Returns the envelope text (the file's exact bytes), its metadata and fingerprint.
  */
 export async function sealEnvelope(input: SealInput, randomness: SealRandomness = {}): Promise<{ text: string; metadata: EnvelopeMetadata; fingerprint: Fingerprint }> {
+  return sealEnvelopeOf(input, randomness, SECRET_IDS);
+}
+
+/** sealEnvelope for a key-backup envelope (one share of the backup key). */
+export async function sealBackupEnvelope(
+  input: SealInput<BackupSecretId>,
+  randomness: SealRandomness = {},
+): Promise<{ text: string; metadata: EnvelopeMetadata<BackupSecretId>; fingerprint: Fingerprint }> {
+  return sealEnvelopeOf(input, randomness, BACKUP_SECRET_IDS);
+}
+
+async function sealEnvelopeOf<S extends EnvelopeSecretId>(
+  input: SealInput<S>,
+  randomness: SealRandomness,
+  ids: readonly S[],
+): Promise<{ text: string; metadata: EnvelopeMetadata<S>; fingerprint: Fingerprint }> {
   assertKdfParams(input.kdf);
-  const metadata = parseMetadata(JSON.parse(JSON.stringify(input.metadata)));
-  const mismatch = commitmentsHold(metadata, input.shares);
+  const metadata = parseMetadata(JSON.parse(JSON.stringify(input.metadata)), 'metadata', ids);
+  const mismatch = commitmentsHold(metadata, input.shares, ids);
   if (mismatch) throw wrongCommitment(metadata, mismatch);
   const { salt, nonce } = boxRandomness(randomness);
   if (nonce.length !== NONCE_BYTES) throw new RangeError(`sealEnvelope: the nonce must be ${NONCE_BYTES} bytes`);
   const kdf = kdfWithSalt(input.kdf, salt);
   assertKdfParams(kdf);
   const ad = associatedDataOf(metadata, kdf, nonce);
-  const plaintext = encodeShares(input.shares);
+  const plaintext = encodeShares(input.shares, ids);
   let ciphertext: Uint8Array;
   try {
     ciphertext = await sealWithPassphrase(input.passphrase, { kdf, nonce, associatedData: ad.bytes }, plaintext);
@@ -317,7 +370,7 @@ export async function sealEnvelope(input: SealInput, randomness: SealRandomness 
   }
   const text = canonicalJson({ ...ad.json, ciphertext: toBase64(ciphertext) });
   // What Conclave writes, Conclave must read: check the result with the strict parser.
-  const parsed = parseEnvelope(text);
+  const parsed = parseEnvelopeOf(text, ids);
   return { text, metadata: parsed.metadata, fingerprint: parsed.fingerprint };
 }
 
@@ -328,6 +381,15 @@ export async function sealEnvelope(input: SealInput, randomness: SealRandomness 
  * overwrites the returned shares after use.
  */
 export async function openEnvelope(parsed: ParsedEnvelope, passphrase: Uint8Array): Promise<OpenedShares> {
+  return openEnvelopeOf(parsed, passphrase, SECRET_IDS);
+}
+
+/** openEnvelope for a key-backup envelope. */
+export async function openBackupEnvelope(parsed: ParsedEnvelope<BackupSecretId>, passphrase: Uint8Array): Promise<OpenedShares<BackupSecretId>> {
+  return openEnvelopeOf(parsed, passphrase, BACKUP_SECRET_IDS);
+}
+
+async function openEnvelopeOf<S extends EnvelopeSecretId>(parsed: ParsedEnvelope<S>, passphrase: Uint8Array, ids: readonly S[]): Promise<OpenedShares<S>> {
   const plaintext = await openWithPassphrase(passphrase, { kdf: parsed.kdf, nonce: parsed.aead.nonce, associatedData: parsed.associatedData }, parsed.ciphertext);
   if (!plaintext) {
     throw new DomainError({
@@ -337,12 +399,12 @@ export async function openEnvelope(parsed: ParsedEnvelope, passphrase: Uint8Arra
         'Type the passphrase again, checking Caps Lock and the keyboard layout. If it still does not open, the envelope may have been altered: compare its fingerprint with the ceremony record.',
     });
   }
-  const shares = decodeShares(plaintext);
+  const shares = decodeShares(plaintext, ids);
   plaintext.fill(0);
   if (!shares) throw malformed('ciphertext', 'it decrypts, but not to the share encoding of docs/share-envelope.md');
-  const mismatch = commitmentsHold(parsed.metadata, shares);
+  const mismatch = commitmentsHold(parsed.metadata, shares, ids);
   if (mismatch) {
-    for (const id of SECRET_IDS) shares[id].fill(0);
+    for (const id of ids) shares[id].fill(0);
     throw wrongCommitment(parsed.metadata, mismatch);
   }
   return shares;
@@ -366,13 +428,13 @@ export function envelopeInfo(parsed: ParsedEnvelope): EnvelopeInfo {
   };
 }
 
-export interface MetadataInput {
+export interface MetadataInput<S extends EnvelopeSecretId = SecretId> {
   ceremonyId: string;
   policy: QuorumPolicy;
   /** Custodian index, 1-based. */
   index: number;
   /** This custodian's share of each secret, to compute the commitments from. */
-  shares: OpenedShares;
+  shares: OpenedShares<S>;
   reshareNonce: string | null;
   createdAt: string;
   rehearsal: boolean;
@@ -380,26 +442,39 @@ export interface MetadataInput {
 
 /** The metadata for custodian `index` of a (parsed) policy, with the commitments to its shares. */
 export function envelopeMetadata(input: MetadataInput): EnvelopeMetadata {
+  return envelopeMetadataOf(input, SECRET_IDS);
+}
+
+/** envelopeMetadata for a key-backup envelope: the commitment to the custodian's share of the backup key. */
+export function backupEnvelopeMetadata(input: MetadataInput<BackupSecretId>): EnvelopeMetadata<BackupSecretId> {
+  return envelopeMetadataOf(input, BACKUP_SECRET_IDS);
+}
+
+function envelopeMetadataOf<S extends EnvelopeSecretId>(input: MetadataInput<S>, ids: readonly S[]): EnvelopeMetadata<S> {
   const p = input.policy;
   const c = p.custodians[input.index - 1];
   if (!c) throw new RangeError(`envelopeMetadata: the policy has no custodian ${input.index}`);
   const pid = policyIdOf(p);
-  const commitments = {} as Record<SecretId, string>;
-  for (const id of SECRET_IDS) {
+  const commitments = {} as Record<S, string>;
+  for (const id of ids) {
     commitments[id] = shareCommitment({ ceremonyId: input.ceremonyId, policyId: pid, secretId: id, index: input.index, share: input.shares[id] });
   }
-  return parseMetadata({
-    ceremonyId: input.ceremonyId,
-    policyId: pid,
-    policySummary: describePolicy(p),
-    custodian: { name: c.name, index: input.index, group: c.group ?? null },
-    threshold: p.threshold,
-    total: p.custodians.length,
-    groups: p.groups ? p.groups.map((g) => ({ name: g.name, threshold: g.threshold })) : null,
-    groupThreshold: p.groupThreshold ?? null,
-    commitments,
-    reshareNonce: input.reshareNonce,
-    createdAt: input.createdAt,
-    rehearsal: input.rehearsal,
-  });
+  return parseMetadata(
+    {
+      ceremonyId: input.ceremonyId,
+      policyId: pid,
+      policySummary: describePolicy(p),
+      custodian: { name: c.name, index: input.index, group: c.group ?? null },
+      threshold: p.threshold,
+      total: p.custodians.length,
+      groups: p.groups ? p.groups.map((g) => ({ name: g.name, threshold: g.threshold })) : null,
+      groupThreshold: p.groupThreshold ?? null,
+      commitments,
+      reshareNonce: input.reshareNonce,
+      createdAt: input.createdAt,
+      rehearsal: input.rehearsal,
+    },
+    'metadata',
+    ids,
+  );
 }

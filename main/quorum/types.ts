@@ -6,6 +6,13 @@
 export type SecretId = 'user-pin' | 'so-pin';
 export const SECRET_IDS: readonly SecretId[] = ['user-pin', 'so-pin'];
 
+/** What a key-backup envelope holds instead: a share of the AES backup key (docs/ceremony-key-backup.md). */
+export type BackupSecretId = 'backup-key';
+export const BACKUP_SECRET_IDS: readonly BackupSecretId[] = ['backup-key'];
+
+/** Any secret an envelope may hold a share of; an envelope holds exactly one of the two sets. */
+export type EnvelopeSecretId = SecretId | BackupSecretId;
+
 export interface CustodianSpec {
   /** Display name, unique within the policy (case-insensitive), 1..64 characters. */
   name: string;
@@ -49,7 +56,7 @@ export interface KdfParams {
 export const KDF_MINIMUM = { memoryKiB: 64 * 1024, iterations: 3, parallelism: 4, saltBytes: 16 } as const;
 
 /** Metadata bound to an envelope as AEAD associated data (readable without the passphrase). */
-export interface EnvelopeMetadata {
+export interface EnvelopeMetadata<S extends EnvelopeSecretId = SecretId> {
   ceremonyId: string;
   /** Hex SHA-256 of the canonical policy (see docs/share-envelope.md). */
   policyId: string;
@@ -62,7 +69,7 @@ export interface EnvelopeMetadata {
   groups: GroupSpec[] | null;
   groupThreshold: number | null;
   /** Hex commitment per secret to this custodian's share, checked after opening. */
-  commitments: Record<SecretId, string>;
+  commitments: Record<S, string>;
   /** Random nonce of the re-share that made this envelope, or null for the original setup. */
   reshareNonce: string | null;
   createdAt: string;
@@ -70,7 +77,7 @@ export interface EnvelopeMetadata {
 }
 
 /** A custodian's opened shares. Callers overwrite them (fill(0)) as soon as they are used. */
-export type OpenedShares = Record<SecretId, Uint8Array>;
+export type OpenedShares<S extends EnvelopeSecretId = SecretId> = Record<S, Uint8Array>;
 
 export interface Fingerprint {
   /** Lower-case hex of the SHA-256, in groups of 4 for reading aloud. */

@@ -14,6 +14,31 @@ const name = z.string().min(1).max(128);
 const secret = z.string().min(1).max(1024);
 const stepId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a step id');
 const path = z.string().min(1).max(4096);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'expected the name of an environment variable');
+
+/**
+ * A witness's key: a key file (Ed25519, docs/witness-key.md) with its passphrase, or their
+ * own PKCS#11 token — never its PIN in the file, only the environment variable holding it.
+ */
+const WitnessAnswerSchema = z
+  .strictObject({
+    keyFile: path.optional(),
+    passphrase: secret.optional(),
+    pkcs11: z
+      .strictObject({
+        /** The token's PKCS#11 library. */
+        module: path,
+        tokenLabel: z.string().min(1).max(32),
+        /** CKA_LABEL of the EC P-256 key pair. */
+        keyLabel: z.string().min(1).max(128),
+        /** The environment variable holding the token's user PIN when the witness signs. */
+        pinEnv: envName,
+      })
+      .optional(),
+  })
+  .refine((w) => (w.pkcs11 !== undefined ? w.keyFile === undefined && w.passphrase === undefined : w.keyFile !== undefined && w.passphrase !== undefined), {
+    message: 'give either keyFile and passphrase, or pkcs11 (module, tokenLabel, keyLabel, pinEnv)',
+  });
 
 const ResolutionSchema = z
   .strictObject({
@@ -28,10 +53,18 @@ const ResolutionSchema = z
 export const AnswersSchema = z.strictObject({
   format: z.literal(ANSWERS_FORMAT),
   version: z.literal(ANSWERS_VERSION),
-  /** Custodian passphrases by name; `envelope` names the envelope file when it is not in the ceremony folder. */
-  custodians: z.record(name, z.strictObject({ passphrase: secret, envelope: path.optional() })).default({}),
-  /** Witness key files (Ed25519, docs/witness-key.md) and their passphrases by name. */
-  witnesses: z.record(name, z.strictObject({ keyFile: path, passphrase: secret })).default({}),
+  /**
+   * Custodian passphrases by name; `envelope` names the envelope file when it is not in the
+   * ceremony folder. `backupPassphrase` and `backupEnvelope` are for key-backup envelopes
+   * (the passphrase defaults to `passphrase`; the envelope is looked up in the backup folder).
+   */
+  custodians: z
+    .record(name, z.strictObject({ passphrase: secret, envelope: path.optional(), backupPassphrase: secret.optional(), backupEnvelope: path.optional() }))
+    .default({}),
+  /** Per witness: a key file and its passphrase, or their own PKCS#11 token. */
+  witnesses: z.record(name, WitnessAnswerSchema).default({}),
+  /** For a key restore: the backup ceremony's folder, and who presents backup-key envelopes (default: every custodian with a passphrase). */
+  backup: z.strictObject({ folder: path, custodians: z.array(name).min(1).max(255).optional() }).optional(),
   /** Which custodians present their envelopes at a quorum login, in order; default: the first M listed. */
   loginCustodians: z.array(name).min(1).max(255).optional(),
   /** The quorum record to log in with when the script does not set the quorum up itself. */
@@ -78,8 +111,15 @@ export function parseAnswers(value: unknown, baseDir: string, where = 'the answe
   }
   const answers = parsed.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  for (const c of Object.values(answers.custodians)) if (c.envelope) c.envelope = abs(c.envelope);
-  for (const w of Object.values(answers.witnesses)) w.keyFile = abs(w.keyFile);
+  for (const c of Object.values(answers.custodians)) {
+    if (c.envelope) c.envelope = abs(c.envelope);
+    if (c.backupEnvelope) c.backupEnvelope = abs(c.backupEnvelope);
+  }
+  for (const w of Object.values(answers.witnesses)) {
+    if (w.keyFile) w.keyFile = abs(w.keyFile);
+    if (w.pkcs11) w.pkcs11.module = abs(w.pkcs11.module);
+  }
+  if (answers.backup) answers.backup.folder = abs(answers.backup.folder);
   if (answers.quorumRecord) answers.quorumRecord = abs(answers.quorumRecord);
   if (answers.rehearsalToken?.softhsm2Conf) answers.rehearsalToken.softhsm2Conf = abs(answers.rehearsalToken.softhsm2Conf);
   return answers;

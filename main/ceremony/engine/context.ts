@@ -20,10 +20,37 @@ export interface CeremonyInputs {
   rehearsalTokenPins(): { soPin: Uint8Array; userPin: Uint8Array } | null;
   /** The quorum record for a login when the script has no quorum-setup step. */
   quorumRecordPath(): string | null;
+  /**
+   * A witness who signs with a key on their own PKCS#11 token: the module, the token and
+   * key labels, and the PIN (a fresh copy, read only when asked; the engine overwrites it).
+   * Left out (or null for a name): that witness has no token given.
+   */
+  witnessToken?(name: string): WitnessTokenInput | null;
+  /** The backup ceremony's folder a restore reads the wrapped key, backup record and envelopes from. */
+  backupFolder?(): string | null;
+  /** The custodians who present backup-key envelopes at a restore, in order; null for every custodian of the backup who has a passphrase. */
+  backupCustodians?(): string[] | null;
+  /** A custodian's passphrase for their backup-key envelope (sealing it at a backup, opening it at a restore); left out or null: custodianPassphrase. */
+  backupPassphrase?(name: string): Uint8Array | null;
+  /** A custodian's backup-key envelope file, when it is not in the backup folder. */
+  backupEnvelope?(name: string): string | null;
 }
 
-/** started/completed: after that step entry is on disk; key-made: a key exists on the token, not yet recorded. */
-export type CrashPoint = 'started' | 'completed' | 'key-made';
+export interface WitnessTokenInput {
+  /** Absolute path of the PKCS#11 library of the witness's token. */
+  module: string;
+  tokenLabel: string;
+  /** CKA_LABEL of the witness's EC P-256 key pair on the token. */
+  keyLabel: string;
+  /** The user PIN of the witness's token. */
+  pin: Uint8Array;
+}
+
+/**
+ * started/completed: after that step entry is on disk; key-made: a key exists on the token,
+ * not yet recorded; files-written: a backup's files are all on disk, not yet recorded.
+ */
+export type CrashPoint = 'started' | 'completed' | 'key-made' | 'files-written';
 
 export interface EngineDeps {
   /** The ceremony folder, absolute. */
@@ -42,6 +69,12 @@ export interface EngineDeps {
   probeRoom?: () => OsFacts;
   /** Test hook: called at each CrashPoint (the runner kills itself there when told to). */
   afterEntry?: (step: string, point: CrashPoint) => void;
+  /**
+   * Starts an HSM client with the given PKCS#11 module loaded, for a witness's own token
+   * (the CLI forks a worker, the app a utility process). Left out: a witness token is
+   * reachable only through deps.hsm, when it uses the ceremony's module.
+   */
+  openWitnessHsm?: (modulePath: string) => Promise<HsmClient>;
 }
 
 export interface ActionContext {

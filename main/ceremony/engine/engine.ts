@@ -10,20 +10,22 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../../native/errors';
 import { openTranscript, recoverTranscript, type Actor, type JsonObject, type Participant, type TranscriptWriter } from '../../transcript';
-import { parseScript, type CeremonyScript, type ScriptStep } from '../script';
+import { parseScript, type Action, type CeremonyScript, type ScriptStep } from '../script';
+import { backupKey } from './backup-actions';
 import type { ActionContext, EngineDeps } from './context';
 import { engineError, failureOf, outOfOrder, preconditionNotMet } from './errors';
 import { selfSignedCertificate } from './certificate-action';
 import { exportPublicKey, generateCeremonyKey, generateScriptKey, findKey, recordedKey } from './key-actions';
 import { quorumLogin, quorumSetup } from './quorum-actions';
+import { restoreKey, restorePinProblem } from './restore-actions';
 import { checkRoom, confirmClock, findTokenSlot, recordTokenFacts } from './room-actions';
 import { checkpoint, seal, witnessSign } from './signing-actions';
 import { attemptEntries, deriveState, nextStep, type CeremonyState, type StepState } from './step-state';
 
 export const TRANSCRIPT_FILE = 'transcript.jsonl';
 export const SYSTEM_ACTOR: Actor = { role: 'system', name: 'conclave' };
-/** Actions this engine does not perform yet; a script using them is refused before anything is written. */
-export const UNSUPPORTED_ACTIONS = ['backup-key', 'restore-key'] as const;
+/** Actions this engine does not perform; a script using them is refused before anything is written. Every action of the vocabulary is performed. */
+export const UNSUPPORTED_ACTIONS: readonly Action[] = [];
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -52,6 +54,14 @@ export function assertRunnable(script: CeremonyScript): void {
   const bad = script.steps.find((s) => !SLUG.test(s.id));
   if (bad) {
     throw engineError('STEP_ID_NOT_RECORDABLE', `The step id "${bad.id}" cannot be recorded in a transcript.`, 'Use step ids of lower-case letters, digits and "-".');
+  }
+  const unpinned = script.steps.map(restorePinProblem).find((p) => p !== null);
+  if (unpinned) {
+    throw engineError(
+      'RESTORE_NOT_PINNED',
+      `This engine restores a key only from a pinned backup, and ${unpinned}.`,
+      "Add the wrapped key file's SHA-256 (and, for a key pair, the public key's fingerprint) as the backup ceremony's transcript records them; nothing was written.",
+    );
   }
 }
 
@@ -155,7 +165,7 @@ export class CeremonyEngine {
     }
     const keys: JsonObject[] = [];
     for (const step of this.script.steps) {
-      if (step.action !== 'generate-key' && step.action !== 'generate-ceremony-key') continue;
+      if (step.action !== 'generate-key' && step.action !== 'generate-ceremony-key' && step.action !== 'restore-key') continue;
       const label = step.params.label;
       const recorded = recordedKey(this.context(step), label);
       let onToken: string | null = null;
@@ -398,6 +408,10 @@ export class CeremonyEngine {
         return generateScriptKey(ctx, step);
       case 'export-public-key':
         return exportPublicKey(ctx, step);
+      case 'backup-key':
+        return backupKey(ctx, step);
+      case 'restore-key':
+        return restoreKey(ctx, step);
       case 'checkpoint':
         return checkpoint(ctx);
       case 'witness-sign':
@@ -408,8 +422,10 @@ export class CeremonyEngine {
         return selfSignedCertificate(ctx, step);
       case 'note':
         return { note: step.params.text };
-      default:
-        throw engineError('ACTION_NOT_SUPPORTED', `This engine does not support the action ${step.action} yet.`, 'Remove the step from the script.');
+      default: {
+        const unknown: { action: string } = step;
+        throw engineError('ACTION_NOT_SUPPORTED', `This engine does not support the action ${unknown.action}.`, 'Remove the step from the script.');
+      }
     }
   }
 

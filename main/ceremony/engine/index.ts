@@ -2,7 +2,8 @@
 // its actions, the unattended runner and the rehearsal set-up.
 export { AnswersSchema, ANSWERS_FORMAT, ANSWERS_VERSION, loadAnswers, parseAnswers, type Answers, type AnswersInput } from './answers';
 export { inputsFromAnswers } from './answer-inputs';
-export type { ActionContext, CeremonyInputs, CrashPoint, EngineDeps } from './context';
+export type { ActionContext, CeremonyInputs, CrashPoint, EngineDeps, WitnessTokenInput } from './context';
+export { BACKUP_RECORD_FILE, BACKUP_RECORD_FORMAT, parseBackupRecord, readBackupRecord, type BackupRecord } from './backup-record';
 export { assertRunnable, CeremonyEngine, confirmationPhrase, SYSTEM_ACTOR, TRANSCRIPT_FILE, UNSUPPORTED_ACTIONS, type ScriptSource, type StepAnswers } from './engine';
 export { engineError, outOfOrder, preconditionNotMet } from './errors';
 export { REHEARSAL_OVERRIDE_REASON } from './room-actions';

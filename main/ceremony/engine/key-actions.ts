@@ -15,7 +15,7 @@ import { recordFileWritten } from './files';
 
 type KeyGenerated = EntryData<'key-generated'>;
 
-function attributeRecord(a: KeyAttributes): KeyGenerated['attributes'] {
+export function attributeRecord(a: KeyAttributes): KeyGenerated['attributes'] {
   const out: KeyGenerated['attributes'] = {};
   for (const [k, v] of Object.entries(a)) {
     if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v))) out[k] = v;
@@ -62,7 +62,7 @@ export async function generateKey(ctx: ActionContext, label: string, type: KeyTy
   if (earlier) {
     // Recorded by an earlier attempt: the key on the token must still be that key.
     if (!existing || existing.attributes.id !== earlier.id) throw engineError('KEY_MISSING', `The key "${label}" recorded in the transcript is not on the token.`, 'Record an exception: the token is not in the state the transcript describes.');
-    return summary(earlier);
+    return keySummary(earlier);
   }
   let info: KeyInfo;
   let adopted = false;
@@ -99,10 +99,10 @@ export async function generateKey(ctx: ActionContext, label: string, type: KeyTy
     attributes: attributeRecord(info.attributes),
   };
   await ctx.writer.append('key-generated', ctx.system, data);
-  return summary(data);
+  return keySummary(data);
 }
 
-function summary(data: KeyGenerated): JsonObject {
+export function keySummary(data: KeyGenerated): JsonObject {
   return {
     label: data.label,
     id: data.id,

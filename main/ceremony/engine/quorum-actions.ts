@@ -22,7 +22,8 @@ function needPassphrase(ctx: ActionContext, name: string): Uint8Array {
   return passphrase;
 }
 
-function policyOf(ctx: ActionContext): unknown {
+/** The script's quorum policy in the form the quorum module parses. */
+export function policyOf(ctx: Pick<ActionContext, 'script'>): unknown {
   const { quorum, participants } = ctx.script;
   return {
     threshold: quorum.threshold,

@@ -4,11 +4,11 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { ecdsaRawToDer } from '../../../native/hsm/der';
 import { signaturePayload, type ChainEntry, type EntryOf, type JsonObject } from '../../transcript';
-import { openWitnessKey, readWitnessKeyFile } from '../../witness';
 import type { Count, StepOf } from '../script';
 import type { ActionContext } from './context';
 import { engineError } from './errors';
 import { findKey, recordedKey } from './key-actions';
+import { withWitnessSigner } from './witness-signers';
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -57,18 +57,7 @@ async function signAsWitnesses(ctx: ActionContext, target: ChainEntry, count: Co
   for (const witness of witnessesFor(ctx, count)) {
     signed.push(witness.name);
     if (signaturesOf(ctx, target.entry.seq).some((s) => s.signer.kind === 'witness' && s.signer.name === witness.name)) continue;
-    const given = ctx.deps.inputs.witnessKey(witness.name);
-    if (!given) throw engineError('WITNESS_KEY_MISSING', `No key file was given for witness ${witness.name}.`, `Add ${witness.name}'s key file and passphrase to the answers (witnesses).`);
-    if (witness.key.kind !== 'file') {
-      given.passphrase.fill(0);
-      throw engineError('WITNESS_TOKEN_NOT_SUPPORTED_BY_RUNNER', `Witness ${witness.name} signs with a PKCS#11 token, which the unattended runner cannot present.`, 'Sign in the app with the witness token, or list a key-file witness.');
-    }
-    const parsed = await readWitnessKeyFile(given.keyFile);
-    const signer = await openWitnessKey(parsed, given.passphrase);
-    try {
-      if (signer.fingerprint !== witness.key.fingerprint) {
-        throw engineError('WITNESS_KEY_WRONG', `The key file ${given.keyFile} holds the key ${signer.fingerprint.slice(0, 16)}…, not the key the script lists for ${witness.name} (${witness.key.fingerprint.slice(0, 16)}…).`, `${witness.name} presents their own key file.`);
-      }
+    await withWitnessSigner(ctx, witness, async (signer) => {
       const signature = await signer.sign(signaturePayload(ctx.script.ceremony.id, target.entry.seq, target.hash));
       await ctx.writer.append('signature', { role: 'witness', name: witness.name }, {
         signs: target.entry.seq,
@@ -78,10 +67,7 @@ async function signAsWitnesses(ctx: ActionContext, target: ChainEntry, count: Co
         publicKeySpki: Buffer.from(signer.publicKeySpki).toString('base64'),
         signature: Buffer.from(signature).toString('base64'),
       });
-    } finally {
-      signer.close();
-      given.passphrase.fill(0);
-    }
+    });
   }
   return signed;
 }

@@ -97,6 +97,9 @@ export function keyProblems(steps: readonly ScriptStep[]): PathProblem[] {
         problems.push({ path: ['steps', i, 'params', 'role'], message: `${TYPE_NAMES[step.params.type]} can have the role ${roles.join(' or ')}; found ${step.params.role}` });
       }
     }
+    if (step.action === 'restore-key' && step.params.fingerprint !== undefined && !isAsymmetric(step.params.type)) {
+      problems.push({ path: ['steps', i, 'params', 'fingerprint'], message: `${TYPE_NAMES[step.params.type]} has no public key, so no fingerprint; remove it` });
+    }
     if (step.action === 'backup-key' && step.params.backupKeyLabel === step.params.label) {
       problems.push({ path: ['steps', i, 'params', 'backupKeyLabel'], message: `the backup key needs a label of its own, not "${step.params.label}", the label of the key it backs up` });
       return;

@@ -256,7 +256,15 @@ export const PARAMS = {
     type: KeyTypeSchema,
     role: KeyRoleSchema,
     wrappedKeyFile: doc(OutputPath, { description: "The wrapped key's path inside the backup ceremony's folder (the backup-key step's file)." }),
-    wrappedKeySha256: doc(Sha256Hex.optional(), { description: "SHA-256 of the wrapped key file as the backup ceremony's transcript records it; any other file is refused." }),
+    wrappedKeySha256: doc(Sha256Hex.optional(), {
+      description: "SHA-256 of the wrapped key file as the backup ceremony's transcript records it; any other file is refused. The engine runs a restore only when it is given.",
+    }),
+    fingerprint: doc(Sha256Hex.optional(), {
+      description: "For a key pair: SHA-256 of the original public key (SPKI DER), as the backup ceremony records it; the restored key must match it. The engine runs a restore of a key pair only when it is given; an AES key has none.",
+    }),
+    sharesFolder: doc(OutputPath.default(DEFAULT_BACKUP_SHARES_FOLDER), {
+      description: "The backup-key step's sharesFolder inside the backup ceremony's folder: the backup record and the custodians' envelopes.",
+    }),
   }),
   checkpoint: NoParams,
   'witness-sign': z.strictObject({ signers }).default({ signers: 'all' }),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DomainError } from '../../../native/errors';
-import { keyBackupScript, rootKeyGenerationScript, type CeremonyScript } from '../../../main/ceremony/script';
+import { keyBackupScript, keyRestoreScript, rootKeyGenerationScript, type CeremonyScript } from '../../../main/ceremony/script';
 import { DEFAULT_TOKEN } from '../../helpers/softhsm';
 import { CUSTODIANS, engineFor } from './engine-fixture';
 
@@ -144,7 +144,7 @@ test('exceptions: retry, skip with a justification and abort are each recorded',
   }
 });
 
-test('scripts with actions this engine does not support (backup, restore) are refused before anything is written', async (t) => {
+test('a backup script opens; a restore that pins neither the wrapped key nor the public key is refused before anything is written', async (t) => {
   const backup = keyBackupScript({
     ceremonyId: 'engine-backup',
     rehearsal: true,
@@ -153,5 +153,17 @@ test('scripts with actions this engine does not support (backup, restore) are re
     quorum: { threshold: 2 },
     token: { label: DEFAULT_TOKEN.label },
   });
-  await assert.rejects(engineFor(t, backup), (error: unknown) => DomainError.is(error) && error.code === 'ACTION_NOT_SUPPORTED' && /backup-key/.test(error.message));
+  const { engine } = await engineFor(t, backup);
+  assert.deepEqual(types(engine), ['ceremony-opened']);
+  const restore = keyRestoreScript({
+    ceremonyId: 'engine-restore',
+    rehearsal: true,
+    label: 'root-signing-key',
+    type: 'ec-p384',
+    role: 'sign',
+    participants: { administrator: { name: 'Admin' }, custodians: CUSTODIANS.map((name) => ({ name })), witnesses: [{ name: 'Wes', key: { kind: 'file', fingerprint: WITNESS_FP } }] },
+    quorum: { threshold: 2 },
+    token: { label: DEFAULT_TOKEN.label },
+  });
+  await assert.rejects(engineFor(t, restore), (error: unknown) => DomainError.is(error) && error.code === 'RESTORE_NOT_PINNED' && /wrappedKeySha256/.test(error.message));
 });

@@ -1,8 +1,10 @@
 // Template: key restore onto another token. A new token first gets its own quorum
 // (unless it has one), then the custodians present their backup-key envelopes and the
-// wrapped key from the backup ceremony's folder is unwrapped into the token.
+// wrapped key from the backup ceremony's folder is unwrapped into the token. The engine
+// runs it only with the wrapped key's SHA-256 (and, for a key pair, the public key's
+// fingerprint) pinned, both as the backup ceremony's transcript records them.
 import type { CeremonyScript } from '../schema';
-import type { KeyType, ScriptKeyRole } from '../vocabulary';
+import { DEFAULT_BACKUP_SHARES_FOLDER, type KeyType, type ScriptKeyRole } from '../vocabulary';
 import { buildScript, ceremonyKeyStep, closingSteps, openingSteps, quorumLoginStep, quorumSetupStep, type TemplateOptions } from './common';
 import { DEFAULT_WRAPPED_KEY_FILE } from './key-backup';
 
@@ -16,6 +18,10 @@ export interface KeyRestoreOptions extends TemplateOptions {
   wrappedKeyFile?: string;
   /** Its SHA-256 as the backup ceremony's transcript records it. */
   wrappedKeySha256?: string;
+  /** For a key pair: SHA-256 (hex) of the original public key (SPKI DER), as the backup ceremony records it. */
+  fingerprint?: string;
+  /** The backup-key step's sharesFolder in the backup ceremony's folder. Default 'backup-shares'. */
+  sharesFolder?: string;
   /** Set up a quorum on the new token first. Default true. */
   quorumSetup?: boolean;
 }
@@ -37,6 +43,8 @@ export function keyRestoreScript(options: KeyRestoreOptions): CeremonyScript {
         role: options.role,
         wrappedKeyFile: options.wrappedKeyFile ?? DEFAULT_WRAPPED_KEY_FILE,
         ...(options.wrappedKeySha256 === undefined ? {} : { wrappedKeySha256: options.wrappedKeySha256 }),
+        ...(options.fingerprint === undefined ? {} : { fingerprint: options.fingerprint }),
+        sharesFolder: options.sharesFolder ?? DEFAULT_BACKUP_SHARES_FOLDER,
       },
     },
     ...closingSteps(),

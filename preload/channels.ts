@@ -41,6 +41,7 @@ export const CHANNEL_NAMES = [
   'ceremonyFinalize',
   'witnessReview',
   'witnessSign',
+  'ceremonyInspectBackup',
   'importState',
   'importPinRoot',
   'importConfirmRoot',

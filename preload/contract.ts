@@ -386,8 +386,81 @@ export const CeremonyStepInputsSchema = z.discriminatedUnion('kind', [
   }),
   /** Witnesses sign on the witness screen; these have not signed yet. */
   z.strictObject({ kind: z.literal('witness-signatures'), pending: z.array(text(128)).max(64) }),
+  /**
+   * A restore-key step: the backup ceremony's folder and the custodians who present their
+   * backup-key envelopes. Shows what the restore checks, as the script pins it.
+   */
+  z.strictObject({
+    kind: z.literal('restore'),
+    /** The wrapped key's path inside the backup folder, and the folder of envelopes and record. */
+    wrappedKeyFile: text(255),
+    sharesFolder: text(255),
+    /** The SHA-256 the wrapped file must have (null: not pinned; the engine then refuses the step). */
+    wrappedKeySha256: text(64).nullable(),
+    /** The public key the restored key must sign for (null for an AES key). */
+    fingerprint: FingerprintSchema.nullable(),
+    keyType: text(32),
+    label: text(128),
+    role: text(32),
+  }),
 ]);
 export type CeremonyStepInputs = z.infer<typeof CeremonyStepInputsSchema>;
+
+/** The custodians' policy over a backup's envelopes as the backup record lists it; the facts a restore checks, before any passphrase. */
+export const BackupPreviewSchema = z.strictObject({
+  directory: text(4096),
+  ceremonyId: text(128),
+  rehearsal: z.boolean(),
+  createdAt: text(64),
+  policy: text(512),
+  threshold: z.number().int().min(1),
+  /** The policy has custodian groups: a count alone does not say whether it holds. */
+  grouped: z.boolean(),
+  key: z.strictObject({ label: text(128), id: text(130), algorithm: text(32), fingerprint: FingerprintSchema.nullable(), checkValue: text(16).nullable() }),
+  wrapped: z.strictObject({ file: text(255), sha256: text(64).nullable(), bytes: z.number().int().nonnegative().nullable() }),
+  custodians: z.array(z.strictObject({ name: text(128), index: z.number().int().min(1), group: text(64).nullable(), envelope: z.enum(['found', 'missing', 'not-issued']) })).max(255),
+  /** Each check of the folder against the script's pins and this ceremony. */
+  checks: z.array(z.strictObject({ id: text(64), label: text(300), holds: z.boolean(), problem: text(2000).nullable() })).max(16),
+});
+export type BackupPreview = z.infer<typeof BackupPreviewSchema>;
+
+/** The key a backup-key step wrapped and split, as its checked result records it: what a restore script pins. */
+export const CeremonyBackupResultSchema = z.strictObject({
+  label: text(128),
+  id: text(130),
+  algorithm: text(32),
+  fingerprint: FingerprintSchema.nullable(),
+  checkValue: text(16).nullable(),
+  wrappedKey: z.strictObject({ file: text(255), sha256: text(64), bytes: z.number().int().nonnegative() }),
+  backupRecord: z.strictObject({ file: text(255), sha256: text(64) }),
+  policy: text(512),
+  envelopes: z.array(z.strictObject({ name: text(128), fingerprint: text(100) })).max(255),
+  check: text(600).nullable(),
+});
+export type CeremonyBackupResult = z.infer<typeof CeremonyBackupResultSchema>;
+
+/** A key a restore-key step put on the token, as read back and recorded. */
+export const CeremonyRestoreResultSchema = z.strictObject({
+  label: text(128),
+  /** CKA_ID as hex: the original key's. */
+  id: text(130),
+  algorithm: text(32),
+  role: text(32),
+  adopted: z.boolean(),
+  /** The attributes read back from the token, e.g. { name: 'sensitive', value: 'true' }. */
+  attributes: z.array(z.strictObject({ name: text(32), value: text(64) })).max(32),
+  /** The restored key's public key (the original's); null for an AES key. */
+  fingerprint: FingerprintSchema.nullable(),
+  /** It is the fingerprint the script pins; null for an AES key. */
+  fingerprintMatchesPin: z.boolean().nullable(),
+  checkValue: text(16).nullable(),
+  /** How the key's identity was proven; null when the session did not perform it (after a restart). */
+  identityCheck: text(600).nullable(),
+  backupCeremonyId: text(128).nullable(),
+  wrappedKeySha256: text(64).nullable(),
+  custodians: z.array(text(128)).max(255),
+});
+export type CeremonyRestoreResult = z.infer<typeof CeremonyRestoreResultSchema>;
 
 export const CeremonyKeySchema = z.strictObject({
   step: text(64).nullable(),
@@ -423,6 +496,10 @@ export const CeremonyStepCardSchema = z.strictObject({
   inputs: CeremonyStepInputsSchema,
   /** Keys this attempt of the step generated (or adopted), with their fingerprints. */
   keys: z.array(CeremonyKeySchema).max(16),
+  /** A performed backup-key step: the files and fingerprint a restore script pins. */
+  backup: CeremonyBackupResultSchema.nullable(),
+  /** A restore-key step whose key is on the token: what was read back and checked. */
+  restore: CeremonyRestoreResultSchema.nullable(),
 });
 export type CeremonyStepCard = z.infer<typeof CeremonyStepCardSchema>;
 
@@ -476,7 +553,8 @@ export const WitnessRequestSchema = z.strictObject({
   /** What the reviewer confirms having read: the checkpoint entry's hash, or the head the seal will cover. */
   reviewHash: text(64),
   reviewWords: z.array(text(16)).max(32),
-  signers: z.array(z.strictObject({ name: text(128), keyKind: text(16), keyFingerprint: text(64), signed: z.boolean() })).max(64),
+  /** keyKind: 'file' (Ed25519 key file) or 'pkcs11' (their own token, whose label the script may name). */
+  signers: z.array(z.strictObject({ name: text(128), keyKind: text(16), keyFingerprint: text(64), tokenLabel: text(32).nullable(), signed: z.boolean() })).max(64),
   ready: z.boolean(),
   /** Why signing cannot happen now, when it cannot. */
   blockedBy: text(2000).nullable(),
@@ -548,6 +626,23 @@ export type CustodianInput = z.infer<typeof CustodianInputSchema>;
 
 export const WitnessKeyInputSchema = z.strictObject({ name: participantName, keyFile: absolutePath, passphrase: secretText });
 export type WitnessKeyInput = z.infer<typeof WitnessKeyInputSchema>;
+
+/** A witness who signs with the key on their own PKCS#11 token; the PIN goes with this one request only. */
+export const WitnessTokenInputSchema = z.strictObject({
+  name: participantName,
+  token: z.strictObject({
+    /** The token's PKCS#11 library. */
+    module: absolutePath,
+    tokenLabel: z.string().min(1).max(32),
+    /** CKA_LABEL of the witness's EC P-256 key pair. */
+    keyLabel: z.string().min(1).max(128),
+    pin: secretText,
+  }),
+});
+export type WitnessTokenInput = z.infer<typeof WitnessTokenInputSchema>;
+
+export const WitnessSignerInputSchema = z.union([WitnessKeyInputSchema, WitnessTokenInputSchema]);
+export type WitnessSignerInput = z.infer<typeof WitnessSignerInputSchema>;
 
 // ---- Bundle import, for ops teams (issue 5) ----------------------------------------
 
@@ -744,6 +839,8 @@ export const contract = {
       clockConfirmed: z.literal(true).optional(),
       custodians: z.array(CustodianInputSchema).min(1).max(255).optional(),
       quorumRecordPath: absolutePath.optional(),
+      /** restore-key: the backup ceremony's folder; the custodians above present their backup-key envelopes. */
+      backupFolder: absolutePath.optional(),
     }),
     response: CeremonyViewSchema,
   },
@@ -765,9 +862,11 @@ export const contract = {
   witnessReview: { request: z.strictObject({ step: stepId }), response: WitnessReviewSchema },
   /** Witnesses sign what they reviewed (its hash must still be the one to sign). */
   witnessSign: {
-    request: z.strictObject({ step: stepId, reviewedHash: entryHash, witnesses: z.array(WitnessKeyInputSchema).min(1).max(64) }),
+    request: z.strictObject({ step: stepId, reviewedHash: entryHash, witnesses: z.array(WitnessSignerInputSchema).min(1).max(64) }),
     response: CeremonyViewSchema,
   },
+  /** Reads a backup ceremony's folder for a restore-key step without any secret: its record, envelopes and the checks against the script's pins. */
+  ceremonyInspectBackup: { request: z.strictObject({ step: stepId, directory: absolutePath }), response: BackupPreviewSchema },
   /** The import screen's state. */
   importState: { request: none, response: ImportViewSchema },
   /** Pins the root public key (a PEM file); a bundle loaded before is verified again against it. */

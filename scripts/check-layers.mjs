@@ -16,7 +16,8 @@ const PACKAGES = {
   native: ['pkcs11js', 'usb'],
   main: ['zod', 'shamir-secret-sharing', '@noble/ciphers', '@noble/hashes', '@scure/bip39', 'hash-wasm', 'qrcode', 'jsqr', 'pngjs', 'yaml', 'pdf-lib'],
   preload: ['zod'],
-  renderer: ['react', 'react-dom', 'zustand', 'qrcode'],
+  // jsqr: the import screen decodes camera frames in the renderer; only the text goes to main.
+  renderer: ['react', 'react-dom', 'zustand', 'qrcode', 'jsqr'],
 };
 
 function layerOf(rel) {

@@ -2,6 +2,9 @@
 // of flags; anything else is a usage error naming the offending word (exit status 2).
 import { parseArgs } from 'node:util';
 import { parseRehearse, parseRun, type RehearseCommand, type RunCommand } from './ceremony';
+import { parseBundleCommand, type BundleVerifyCommand } from './bundle';
+import type { BundleImportCommand } from './bundle-import';
+import { parseQrCommand, type QrDecodeCommand } from './qr';
 import type { ScriptCheckCommand } from './script';
 import type { VerifyCommand } from './verify';
 import type { WitnessNewCommand, WitnessShowCommand } from './witness';
@@ -25,15 +28,18 @@ export type Command =
   | ScriptCheckCommand
   | VerifyCommand
   | RunCommand
-  | RehearseCommand;
+  | RehearseCommand
+  | QrDecodeCommand
+  | BundleVerifyCommand
+  | BundleImportCommand;
 
-export const COMMANDS = ['doctor', 'tokens', 'share', 'witness', 'script', 'verify', 'run', 'rehearse', 'help'] as const;
+export const COMMANDS = ['doctor', 'tokens', 'share', 'witness', 'script', 'verify', 'run', 'rehearse', 'bundle', 'qr', 'help'] as const;
 
 function parseStrict<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, command: string) {
   return parseWithPositionals(args, options, command, false).values;
 }
 
-function parseWithPositionals<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, command: string, allowPositionals: boolean) {
+export function parseWithPositionals<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, command: string, allowPositionals: boolean) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
@@ -115,6 +121,10 @@ export function parseCommand(argv: string[]): Command {
       if (values.help) return { name: 'help', topic: 'run' };
       return parseRun(values, positionals);
     }
+    case 'qr':
+      return parseQrCommand(rest);
+    case 'bundle':
+      return parseBundleCommand(rest);
     case 'rehearse': {
       const { values, positionals } = parseWithPositionals(rest, { out: { type: 'string' }, resume: { type: 'string' }, help: { type: 'boolean' } }, 'rehearse', true);
       if (values.help) return { name: 'help', topic: 'rehearse' };

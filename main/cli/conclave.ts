@@ -9,6 +9,7 @@ import { packageRoot } from '../hsm/worker-script';
 import { createStatusService } from '../status/status-service';
 import { run } from './run';
 import type { CliRuntime } from './runtime';
+import { promptLineFromTty } from './terminal-line';
 import { promptSecretFromTty } from './terminal-secret';
 
 function version(): string {
@@ -36,7 +37,12 @@ const runtime: CliRuntime = {
   createStatusService,
   listModuleCandidates: () => listModuleCandidates(),
   // Only a terminal can take a passphrase without echo; piped input is refused (use --passphrase-env).
-  ...(process.stdin.isTTY ? { promptSecret: (prompt: string) => promptSecretFromTty(process.stdin, process.stderr, prompt) } : {}),
+  ...(process.stdin.isTTY
+    ? {
+        promptSecret: (prompt: string) => promptSecretFromTty(process.stdin, process.stderr, prompt),
+        promptLine: (prompt: string) => promptLineFromTty(process.stdin, process.stderr, prompt),
+      }
+    : {}),
 };
 
 run(process.argv.slice(2), runtime).then(

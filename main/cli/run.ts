@@ -9,7 +9,10 @@ import { runTokens } from './tokens';
 import { runWitnessNew, runWitnessShow } from './witness';
 import { runScriptCheck } from './script';
 import { runVerify } from './verify';
+import { runQrDecode } from './qr';
 import { runRehearse, runRun } from './ceremony';
+import { runBundleVerify } from './bundle';
+import { runBundleImport } from './bundle-import';
 import { helpFor, USAGE } from './usage';
 
 export async function run(argv: string[], rt: CliRuntime): Promise<number> {
@@ -50,5 +53,11 @@ export async function run(argv: string[], rt: CliRuntime): Promise<number> {
       return runRehearse(command, rt);
     case 'verify':
       return runVerify(command, rt);
+    case 'qr-decode':
+      return runQrDecode(command, rt);
+    case 'bundle-verify':
+      return runBundleVerify(command, rt);
+    case 'bundle-import':
+      return runBundleImport(command, rt);
   }
 }

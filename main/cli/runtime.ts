@@ -21,6 +21,11 @@ export interface CliRuntime {
    * Absent when standard input is not a terminal.
    */
   promptSecret?: (prompt: string) => Promise<string>;
+  /**
+   * Reads one line from the terminal with echo (a typed confirmation), after writing
+   * `prompt` to stderr. Absent when standard input is not a terminal.
+   */
+  promptLine?: (prompt: string) => Promise<string>;
 }
 
 /** A failure the CLI reports as "what went wrong" plus "what to do", exit status 1. */

@@ -1,5 +1,7 @@
 // Help texts for the conclave command line.
 import { REHEARSE_USAGE, RUN_USAGE } from './ceremony';
+import { QR_USAGE } from './qr';
+import { BUNDLE_USAGE } from './bundle';
 
 export const USAGE = `Usage: conclave <command> [options]
 
@@ -20,6 +22,13 @@ Commands:
            (an unsealed ceremony in DIR is resumed).
   rehearse Run the built-in rehearsal root ceremony on a fresh SoftHSM2 token:
            "rehearse --out DIR" (or "--resume DIR").
+  bundle   A key bundle from a ceremony: "bundle verify FILE --root PEM" checks its
+           signature against the pinned root key, its expiry, rehearsal flag and
+           recipient, and shows the root key's fingerprint words; "bundle import
+           FILE --root PEM --module PATH --token LABEL" (or --kms-out DIR) imports it
+           into an HSM or writes the AWS KMS import files, and keeps a record.
+  qr       A bundle's QR frames: "qr decode IMAGE... --out FILE" rebuilds the bundle
+           from PNG images of its frames, in any order.
   help     Show this help, or help for one command: conclave help share
 
 Options:
@@ -27,7 +36,8 @@ Options:
   -v, --version   Show the version
 
 Exit status: 0 success (room ready), 1 failure (room not ready, module error, envelope
-does not open), 2 usage error, 3 share envelope missing or malformed.`;
+does not open, bundle refused), 2 usage error, 3 share envelope missing or malformed,
+or a bundle or root key file that cannot be read.`;
 
 export const DOCTOR_USAGE = `Usage: conclave doctor [--json] [--module PATH | --rehearsal] [--data-dir DIR]
 
@@ -135,6 +145,8 @@ Exit status: 0 everything holds, 1 something does not (or the folder cannot be r
 
 export function helpFor(topic: string | null): string {
   if (topic === 'run') return RUN_USAGE;
+  if (topic === 'bundle') return BUNDLE_USAGE;
+  if (topic === 'qr') return QR_USAGE;
   if (topic === 'rehearse') return REHEARSE_USAGE;
   if (topic === 'verify') return VERIFY_USAGE;
   if (topic === 'script') return SCRIPT_USAGE;

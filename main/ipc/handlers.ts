@@ -102,6 +102,7 @@ export function handlersFor(services: StatusService | AppServices): Handlers {
     ceremonyFinalize: (r) => c().ceremonyFinalize(r),
     witnessReview: (r) => c().witnessReview(r),
     witnessSign: (r) => c().witnessSign(r),
+    ceremonyInspectBackup: (r) => c().ceremonyInspectBackup(r),
     importState: (r) => i().importState(r),
     importPinRoot: (r) => i().importPinRoot(r),
     importConfirmRoot: (r) => i().importConfirmRoot(r),

@@ -111,7 +111,8 @@ function startServices(): Services {
   // The quorum uses the status service's HSM client: a login lives in the worker that made it.
   const quorum = quorumServiceForStatus(status, { dataDir });
   // The ceremony runs on the same client too: its quorum login must be the token's login.
-  const ceremony = ceremonyServiceForStatus(status, { dataDir, toolVersion: app.getVersion() });
+  // A witness's own token gets a utility-process worker of its own from the same factory.
+  const ceremony = ceremonyServiceForStatus(status, { dataDir, toolVersion: app.getVersion(), hsmFactory: utilityHsmClient });
   // Imports unwrap into the token the status screen's module serves.
   const imports = importServiceForStatus(status, { dataDir, toolVersion: app.getVersion() });
   return { status, quorum, ceremony, imports };

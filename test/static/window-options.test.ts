@@ -54,9 +54,9 @@ describe('Electron main process wiring (main/shell/main.ts)', () => {
     has(/app\.requestSingleInstanceLock\(\)/, 'take the single-instance lock');
   });
 
-  it('denies every permission', () => {
-    has(/setPermissionRequestHandler\(\(\w*, \w*, callback\) => callback\(false\)\)/, 'deny permission requests');
-    has(/setPermissionCheckHandler\(\(\) => false\)/, 'deny permission checks');
+  it('denies every permission but the camera for the import screen (camera-permission.ts)', () => {
+    has(/setPermissionRequestHandler\(\(\w*, permission, callback, details\) => callback\(isCameraRequestAllowed\(permission, details\)\)\)/, 'deny permission requests except the camera policy');
+    has(/setPermissionCheckHandler\(\(\w*, permission, requestingOrigin, details\) => isCameraCheckAllowed\(permission, requestingOrigin, details\)\)/, 'deny permission checks except the camera policy');
     has(/setDevicePermissionHandler\(\(\) => false\)/, 'deny device (USB/HID/serial) permissions');
   });
 

@@ -9,6 +9,7 @@ import {
   keyRestoreScript,
   quorumSetupScript,
   rehearsalRootScript,
+  REHEARSAL_TRANSPORT_KEK_LABEL,
   renderScriptYaml,
   rootKeyGenerationScript,
   type CeremonyScript,
@@ -71,7 +72,7 @@ export function exampleScripts(): ExampleScript[] {
     {
       file: 'rehearsal-root.yaml',
       template: 'rehearsalRootScript',
-      script: rehearsalRootScript({ witnessFingerprint: placeholder('example witness key: Rehearsal Witness') }),
+      script: rehearsalRootScript({ witnessFingerprint: placeholder('example witness key: Rehearsal Witness'), bundleTransportKek: REHEARSAL_TRANSPORT_KEK_LABEL }),
     },
   ];
 }

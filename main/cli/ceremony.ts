@@ -2,7 +2,7 @@
 // (`--resume DIR`): run a ceremony without prompts, the people's answers coming from a
 // file (docs/ceremony-runner.md). An existing folder with an unsealed transcript is
 // resumed; any other non-empty folder is refused.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../native/errors';
@@ -12,7 +12,9 @@ import { forkHsmClient, type HsmClient } from '../hsm/hsm-client';
 import { REHEARSAL_DIRECTORY } from '../hsm/rehearsal-token';
 import { finalizeCeremonyFolder } from '../ceremony/folder';
 import {
+  BUNDLES_FOLDER,
   FAST_KDF_ENV,
+  QR_FOLDER,
   isEmptyOrMissing,
   kdfCost,
   loadAnswers,
@@ -112,6 +114,9 @@ async function session(rt: CliRuntime, dir: string, answers: Answers, modulePath
     kdf: await kdfCost(rt.env),
     rehearsalPins: rehearsalDataDir ? rehearsalPinStore(rehearsalDataDir) : null,
     toolVersion: rt.version,
+    // A witness's own token is reached through its own worker, with the caller's
+    // environment rather than the rehearsal token's SOFTHSM2_CONF.
+    openWitnessHsm: (witnessModule) => openHsm(witnessModule, rt.env),
     ...(afterEntry ? { afterEntry } : {}),
   };
   return { deps, hsm };
@@ -164,6 +169,24 @@ export async function runRun(cmd: RunCommand, rt: CliRuntime): Promise<number> {
   }
 }
 
+/** How to try the rehearsal bundle's import by hand on the recipient token beside the ceremony token. */
+function importHint(dir: string, conf: string, modulePath: string, answers: Answers): string[] {
+  const recipient = answers.rehearsalRecipient;
+  const bundlesDir = join(dir, BUNDLES_FOLDER);
+  if (!recipient || !existsSync(bundlesDir)) return [];
+  const bundles = readdirSync(bundlesDir).filter((f) => f.endsWith('.bundle.json'));
+  if (bundles.length === 0) return [];
+  const answersFile = join(dir, REHEARSAL_ANSWERS_FILE);
+  return [
+    `Bundles:     ${bundlesDir} (QR frames and a printable sheet in ${join(dir, QR_FOLDER)})`,
+    `Recipient:   the token "${recipient.label}" beside it shares the transport key "${recipient.transportKek.label}"; try the import with:`,
+    ...bundles.map(
+      (b) =>
+        `  SOFTHSM2_CONF=${conf} RECIPIENT_PIN="$(node -p 'require(process.argv[1]).rehearsalRecipient.userPin' ${answersFile})" npx conclave bundle import ${join(bundlesDir, b)} --root ${join(dir, 'root-public.pem')} --module ${modulePath} --token "${recipient.label}" --pin-env RECIPIENT_PIN --allow-rehearsal`,
+    ),
+  ];
+}
+
 export async function runRehearse(cmd: RehearseCommand, rt: CliRuntime): Promise<number> {
   const dir = resolve(rt.cwd, cmd.out);
   let hsm: HsmClient | null = null;
@@ -194,6 +217,7 @@ export async function runRehearse(cmd: RehearseCommand, rt: CliRuntime): Promise
       `Token:       ${join(dir, REHEARSAL_DIRECTORY)} (softhsm2.conf, tokens/, current PINs in rehearsal-pins.json)`,
       'Inspect the token with:',
       `  SOFTHSM2_CONF=${conf} pkcs11-tool --module ${modulePath} --token-label "${answers.rehearsalToken?.label ?? 'CONCLAVE REHEARSAL'}" --login --pin "$(node -p 'require(process.argv[1]).userPin' ${pins})" -O`,
+      ...importHint(dir, conf, modulePath, answers),
     ]);
   } catch (error) {
     return failure(rt, error, 'REHEARSAL_FAILED');
@@ -222,9 +246,11 @@ export const REHEARSE_USAGE = `Usage: conclave rehearse --out DIR
 
 Runs the built-in rehearsal root ceremony without prompts on a fresh throwaway SoftHSM2
 token: 3-of-5 quorum setup, ceremony key, root key, key-encryption key, root public key,
-checkpoint, one witness, seal. DIR must not exist or be empty. It holds the ceremony
+a data key exported in a bundle (file and QR frames) to a second rehearsal token that
+shares a transport key with it, checkpoint, one witness, seal. DIR must not exist or be empty. It holds the ceremony
 folder, DIR/rehearsal-answers.json (passphrases and — rehearsal only — the token's first
-PINs) and DIR/rehearsal-token/ (softhsm2.conf and the token, for pkcs11-tool).
+PINs, and the recipient token's label and PIN) and DIR/rehearsal-token/ (softhsm2.conf
+and both tokens, for pkcs11-tool and for trying "conclave bundle import --allow-rehearsal").
 
   --out DIR      A new rehearsal in DIR
   --resume DIR   Continue a rehearsal that stopped (a crash, a kill) where it stopped`;

@@ -46,10 +46,10 @@ export interface EnsureRehearsalOptions {
   createClient?: (env: NodeJS.ProcessEnv) => HsmClient;
 }
 
-// 32 symbols: a random byte maps onto it without bias (256 = 8 × 32).
+// PINs of rehearsal tokens only. 32 symbols: a random byte maps onto it without bias (256 = 8 × 32).
 const PIN_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-function randomPin(length = 20): string {
+export function randomPin(length = 20): string {
   const bytes = randomBytes(length);
   let out = '';
   for (const b of bytes) out += PIN_ALPHABET[b % 32];

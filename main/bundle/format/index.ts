@@ -19,5 +19,5 @@ export {
   type KeyUsage,
 } from './schema';
 export { signBundle, type BundleSigningHsm } from './sign';
-export { bundleFileName, bundleSummary } from './summary';
+export { bundleFileName, bundleSummary, type BundleNaming } from './summary';
 export { DEFAULT_CLOCK_TOLERANCE_MS, verifyBundle, type ExpectedRecipient, type VerifiedBundle, type VerifyBundleOptions } from './verify';

@@ -33,6 +33,12 @@ function slugPart(value: string): string {
 }
 
 /** "<key label>-v<version>-for-<recipient>[-REHEARSAL].bundle.json", restricted to portable characters (FAT, NTFS, ext4). */
-export function bundleFileName(manifest: BundleManifest): string {
+export interface BundleNaming {
+  key: Pick<BundleManifest['key'], 'label' | 'version'>;
+  recipient: Pick<BundleManifest['recipient'], 'name'>;
+  rehearsal: boolean;
+}
+
+export function bundleFileName(manifest: BundleNaming): string {
   return `${slugPart(manifest.key.label)}-v${manifest.key.version}-for-${slugPart(manifest.recipient.name)}${manifest.rehearsal ? '-REHEARSAL' : ''}.bundle.json`;
 }

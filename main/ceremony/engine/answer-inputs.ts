@@ -38,5 +38,9 @@ export function inputsFromAnswers(answers: Answers, env: NodeJS.ProcessEnv = pro
     backupEnvelope: (name) => answers.custodians[name]?.backupEnvelope ?? null,
     rehearsalTokenPins: () => (answers.rehearsalToken ? { soPin: bytes(answers.rehearsalToken.soPin), userPin: bytes(answers.rehearsalToken.userPin) } : null),
     quorumRecordPath: () => answers.quorumRecord ?? null,
+    exportMedium: (stepId) => {
+      const m = answers.media[stepId];
+      return m ? { directory: m.directory, nonRemovableConfirmation: m.confirmNonRemovable ?? null } : null;
+    },
   };
 }

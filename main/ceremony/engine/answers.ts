@@ -65,6 +65,11 @@ export const AnswersSchema = z.strictObject({
   witnesses: z.record(name, WitnessAnswerSchema).default({}),
   /** For a key restore: the backup ceremony's folder, and who presents backup-key envelopes (default: every custodian with a passphrase). */
   backup: z.strictObject({ folder: path, custodians: z.array(name).min(1).max(255).optional() }).optional(),
+  /**
+   * Per export-bundle step: a folder on a mounted medium the bundle is copied to. A fixed
+   * disk is refused unless `confirmNonRemovable` repeats the folder exactly.
+   */
+  media: z.record(stepId, z.strictObject({ directory: path, confirmNonRemovable: path.optional() })).default({}),
   /** Which custodians present their envelopes at a quorum login, in order; default: the first M listed. */
   loginCustodians: z.array(name).min(1).max(255).optional(),
   /** The quorum record to log in with when the script does not set the quorum up itself. */
@@ -85,6 +90,21 @@ export const AnswersSchema = z.strictObject({
   onException: z.record(stepId, ResolutionSchema).default({}),
   /** The PKCS#11 module; else the script's token.module, else --module. */
   module: path.optional(),
+  /**
+   * ONLY for a throwaway rehearsal: the second SoftHSM2 token that receives the rehearsal
+   * bundle (beside the ceremony token, same softhsm2.conf), its PINs for trying the import
+   * by hand, and the transport key it shares with the ceremony token. Never read by a
+   * ceremony; refused for any script that is not a rehearsal.
+   */
+  rehearsalRecipient: z
+    .strictObject({
+      rehearsal: z.literal(true),
+      label: z.string().min(1).max(32),
+      soPin: secret,
+      userPin: secret,
+      transportKek: z.strictObject({ label: z.string().min(1).max(128), checkValue: z.string().regex(/^[0-9a-f]{6,64}$/) }),
+    })
+    .optional(),
   /** ONLY for a throwaway rehearsal token: its label and PINs. Refused for any script that is not a rehearsal. */
   rehearsalToken: z
     .strictObject({
@@ -121,6 +141,11 @@ export function parseAnswers(value: unknown, baseDir: string, where = 'the answe
   }
   if (answers.backup) answers.backup.folder = abs(answers.backup.folder);
   if (answers.quorumRecord) answers.quorumRecord = abs(answers.quorumRecord);
+  for (const m of Object.values(answers.media)) {
+    // The confirmation repeats the folder as given; both are resolved the same way so they still compare equal.
+    if (m.confirmNonRemovable !== undefined) m.confirmNonRemovable = m.confirmNonRemovable === m.directory ? abs(m.directory) : m.confirmNonRemovable;
+    m.directory = abs(m.directory);
+  }
   if (answers.rehearsalToken?.softhsm2Conf) answers.rehearsalToken.softhsm2Conf = abs(answers.rehearsalToken.softhsm2Conf);
   return answers;
 }

@@ -26,6 +26,11 @@ export interface CeremonyInputs {
    * Left out (or null for a name): that witness has no token given.
    */
   witnessToken?(name: string): WitnessTokenInput | null;
+  /**
+   * Where an export-bundle step copies its bundle besides the ceremony folder: a folder on
+   * a mounted medium, and for a fixed disk the folder typed again as confirmation. Null: no copy.
+   */
+  exportMedium?(stepId: string): { directory: string; nonRemovableConfirmation: string | null } | null;
   /** The backup ceremony's folder a restore reads the wrapped key, backup record and envelopes from. */
   backupFolder?(): string | null;
   /** The custodians who present backup-key envelopes at a restore, in order; null for every custodian of the backup who has a passphrase. */

@@ -15,6 +15,7 @@ import { backupKey } from './backup-actions';
 import type { ActionContext, EngineDeps } from './context';
 import { engineError, failureOf, outOfOrder, preconditionNotMet } from './errors';
 import { selfSignedCertificate } from './certificate-action';
+import { exportBundle } from './export-bundle-action';
 import { exportPublicKey, generateCeremonyKey, generateScriptKey, findKey, recordedKey } from './key-actions';
 import { quorumLogin, quorumSetup } from './quorum-actions';
 import { restoreKey, restorePinProblem } from './restore-actions';
@@ -412,6 +413,8 @@ export class CeremonyEngine {
         return backupKey(ctx, step);
       case 'restore-key':
         return restoreKey(ctx, step);
+      case 'export-bundle':
+        return exportBundle(ctx, step);
       case 'checkpoint':
         return checkpoint(ctx);
       case 'witness-sign':

@@ -1,7 +1,8 @@
 // `conclave rehearse`: everything a rehearsal needs that a real ceremony brings with it —
-// a fresh throwaway SoftHSM2 token in DIR/rehearsal-token/, a witness key file, and
-// the participants' answers in DIR/rehearsal-answers.json (which, for this throwaway
-// token only, also hold its PINs).
+// a fresh throwaway SoftHSM2 token in DIR/rehearsal-token/, a second one as the bundle
+// recipient sharing a transport key with it, a witness key file, and the participants'
+// answers in DIR/rehearsal-answers.json (which, for these throwaway tokens only, also
+// hold their PINs).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,10 @@ import { calibrateKdf, type KdfCost } from '../../quorum/kdf';
 import type { RehearsalPinStore } from '../../quorum/setup';
 import { KDF_MINIMUM } from '../../quorum/types';
 import { createWitnessKey } from '../../witness';
-import { REHEARSAL_CUSTODIANS, REHEARSAL_TOKEN_LABEL, REHEARSAL_WITNESS, rehearsalRootScript, type CeremonyScript } from '../script';
+import { REHEARSAL_CUSTODIANS, REHEARSAL_TOKEN_LABEL, REHEARSAL_TRANSPORT_KEK_LABEL, REHEARSAL_WITNESS, rehearsalRootScript, type CeremonyScript } from '../script';
 import { ANSWERS_FORMAT, ANSWERS_VERSION, type AnswersInput } from './answers';
 import { engineError } from './errors';
+import { prepareRehearsalRecipient, type RehearsalRecipient } from './rehearsal-recipient';
 
 export const REHEARSAL_ANSWERS_FILE = 'rehearsal-answers.json';
 export const REHEARSAL_WITNESS_KEY_FILE = 'rehearsal-witness-key.json';
@@ -38,6 +40,7 @@ export interface PreparedRehearsal {
   token: RehearsalToken;
   answersPath: string;
   witnessKeyPath: string;
+  recipient: RehearsalRecipient;
 }
 
 /** The rehearsal token's PIN file as the quorum setup's PIN store (it replaces the PINs there). */
@@ -52,8 +55,9 @@ export function rehearsalPinStore(dir: string): RehearsalPinStore {
   };
 }
 
-export function rehearsalScript(witnessFingerprint: string): CeremonyScript {
-  return rehearsalRootScript({ witnessFingerprint });
+/** The rehearsal root ceremony; with a transport KEK label it also exports a data key to the rehearsal recipient. */
+export function rehearsalScript(witnessFingerprint: string, transportKek: string | null = REHEARSAL_TRANSPORT_KEK_LABEL): CeremonyScript {
+  return rehearsalRootScript({ witnessFingerprint, ...(transportKek ? { bundleTransportKek: transportKek } : {}) });
 }
 
 export async function prepareRehearsal(dir: string, options: { kdf: KdfCost; workerScript?: string }): Promise<PreparedRehearsal> {
@@ -62,6 +66,7 @@ export async function prepareRehearsal(dir: string, options: { kdf: KdfCost; wor
   }
   mkdirSync(dir, { recursive: true });
   const token = await ensureRehearsalToken(dir, options.workerScript ? { workerScript: options.workerScript } : {});
+  const recipient = await prepareRehearsalRecipient(dir, token, options.workerScript ? { workerScript: options.workerScript } : {});
   const pins = readRehearsalPins(dir);
   const decoder = new TextDecoder();
   const witnessPassphrase = randomPassphrase();
@@ -77,11 +82,12 @@ export async function prepareRehearsal(dir: string, options: { kdf: KdfCost; wor
     acknowledgeAll: true,
     confirmClockUtc: true,
     rehearsalToken: { rehearsal: true, label: pins.label, soPin: decoder.decode(pins.soPin), userPin: decoder.decode(pins.userPin), softhsm2Conf: 'rehearsal-token/softhsm2.conf' },
+    rehearsalRecipient: { rehearsal: true, label: recipient.label, soPin: recipient.soPin, userPin: recipient.userPin, transportKek: { label: recipient.transportKekLabel, checkValue: recipient.transportKekCheckValue } },
   };
   pins.soPin.fill(0);
   pins.userPin.fill(0);
   const answersPath = join(dir, REHEARSAL_ANSWERS_FILE);
   writeFileSync(answersPath, `${JSON.stringify(answers, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(answersPath, 0o600);
-  return { script: rehearsalScript(created.fingerprintHex), token, answersPath, witnessKeyPath };
+  return { script: rehearsalScript(created.fingerprintHex, recipient.transportKekLabel), token, answersPath, witnessKeyPath, recipient };
 }

@@ -94,7 +94,7 @@ export async function sealedOutcome(dir: string): Promise<RunOutcome | null> {
 /** Refuses answers naming steps the script does not have (a typo would otherwise go unnoticed). */
 function checkAnswerSteps(script: CeremonyScript, answers: Answers): void {
   const ids = new Set(script.steps.map((s) => s.id));
-  for (const [field, map] of [['confirmations', answers.confirmations], ['acknowledgements', answers.acknowledgements], ['onException', answers.onException]] as const) {
+  for (const [field, map] of [['confirmations', answers.confirmations], ['acknowledgements', answers.acknowledgements], ['onException', answers.onException], ['media', answers.media]] as const) {
     const unknown = Object.keys(map).find((id) => !ids.has(id));
     if (unknown) throw engineError('ANSWERS_INVALID', `The answers name a step "${unknown}" in ${field}, but the script has no such step.`, `Use step ids of the script: ${[...ids].join(', ')}.`);
   }
@@ -103,11 +103,11 @@ function checkAnswerSteps(script: CeremonyScript, answers: Answers): void {
 export async function runCeremony(options: RunOptions): Promise<RunOutcome> {
   const { deps, answers } = options;
   const log = options.log ?? (() => undefined);
-  if (options.start && !options.start.script.ceremony.rehearsal && answers.rehearsalToken) throw pinsRefused();
+  if (options.start && !options.start.script.ceremony.rehearsal && (answers.rehearsalToken || answers.rehearsalRecipient)) throw pinsRefused();
   if (options.start) checkAnswerSteps(options.start.script, answers);
   const engine = options.start ? await CeremonyEngine.create(deps, options.start.script, options.start.source) : await CeremonyEngine.resume(deps, options.expectedScriptSha256);
   const { script } = engine;
-  if (!script.ceremony.rehearsal && answers.rehearsalToken) {
+  if (!script.ceremony.rehearsal && (answers.rehearsalToken || answers.rehearsalRecipient)) {
     await engine.close();
     throw pinsRefused();
   }

@@ -62,4 +62,15 @@ export { quorumSetupScript } from './templates/quorum-setup';
 export { rootKeyGenerationScript, type RootKeyOptions, type SigningKeyType } from './templates/root-key';
 export { keyBackupScript, type KeyBackupOptions } from './templates/key-backup';
 export { keyRestoreScript, type KeyRestoreOptions } from './templates/key-restore';
-export { rehearsalRootScript, REHEARSAL_ADMINISTRATOR, REHEARSAL_CUSTODIANS, REHEARSAL_TOKEN_LABEL, REHEARSAL_WITNESS, type RehearsalOptions } from './templates/rehearsal';
+export {
+  rehearsalRootScript,
+  REHEARSAL_ADMINISTRATOR,
+  REHEARSAL_CUSTODIANS,
+  REHEARSAL_DATA_KEY_LABEL,
+  REHEARSAL_RECIPIENT,
+  REHEARSAL_RECIPIENT_TOKEN_LABEL,
+  REHEARSAL_TOKEN_LABEL,
+  REHEARSAL_TRANSPORT_KEK_LABEL,
+  REHEARSAL_WITNESS,
+  type RehearsalOptions,
+} from './templates/rehearsal';

@@ -217,6 +217,40 @@ export const CertificateSubjectSchema = doc(
 
 const NoParams = doc(z.strictObject({}).default({}), { id: 'NoParams', description: 'This action takes no parameters.' });
 
+const PublicKeyPem = doc(
+  z
+    .string()
+    .max(4096)
+    .regex(/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/, { error: 'expected a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)' }),
+  { id: 'PublicKeyPem', description: "The recipient's public key as PEM SubjectPublicKeyInfo, written into the script so the transcript records exactly which key was trusted." },
+);
+
+export type BundleRecipient = z.input<typeof BundleRecipientSchema>;
+export const BundleRecipientSchema = doc(
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('rsa'), name: PersonName, publicKey: PublicKeyPem }),
+    z.strictObject({ kind: z.literal('ec'), name: PersonName, publicKey: PublicKeyPem }),
+    z.strictObject({
+      kind: z.literal('transport-kek'),
+      name: PersonName,
+      kekLabel: doc(KeyLabel, { description: "Label of the AES-256 transport key-encryption key that this token and the recipient's HSM share." }),
+    }),
+    z.strictObject({
+      kind: z.literal('aws-kms'),
+      name: PersonName,
+      publicKey: doc(PublicKeyPem, { description: 'The wrapping public key from aws kms get-parameters-for-import, as PEM.' }),
+      awsKms: z.strictObject({
+        wrappingAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_256']),
+        importToken: doc(z.string().max(16384).regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: 'expected the import token as standard base64' }), {
+          description: 'The ImportToken from get-parameters-for-import, base64; it travels in the bundle to the ops side.',
+        }),
+        keyId: text(2048, 'a KMS key id or ARN').optional(),
+      }),
+    }),
+  ]),
+  { id: 'BundleRecipient', description: 'Who a bundle is for and the key it is wrapped to (docs/key-wrapping.md).' },
+);
+
 const signers = doc(Count.default('all'), { description: 'How many of the listed witnesses must sign.' });
 
 /** Each action's parameters. Actions without parameters take an empty `params` (or none). */
@@ -265,6 +299,22 @@ export const PARAMS = {
     sharesFolder: doc(OutputPath.default(DEFAULT_BACKUP_SHARES_FOLDER), {
       description: "The backup-key step's sharesFolder inside the backup ceremony's folder: the backup record and the custodians' envelopes.",
     }),
+  }),
+  'export-bundle': z.strictObject({
+    label: doc(KeyLabel, { description: 'The key to export; generated earlier with the role wrap-only-export, or existing.' }),
+    existing: Existing,
+    type: doc(KeyTypeSchema.optional(), { description: 'The key type; required for an existing key (a generated key has the type it was generated with).' }),
+    signingKey: doc(KeyLabel, { description: "The root signing key (EC P-256 or P-384, role sign) that signs the bundle inside the token; the ops side pins its public key." }),
+    recipient: BundleRecipientSchema,
+    usage: doc(z.enum(['sign', 'encrypt', 'wrap']), { description: "What the recipient's HSM lets the imported key do." }),
+    version: doc(z.number().int().min(1).max(2147483647).default(1), { description: 'The key version the bundle carries (rotation makes a new version, never overwrites one).' }),
+    validityDays: doc(z.number().int().min(1).max(3650).default(30), { description: 'Days until the bundle expires; an importer refuses it afterwards.' }),
+    qr: doc(z.boolean().default(true), { description: 'Also write the bundle as QR frames and a printable sheet under qr/.' }),
+    allowOaepSha1: doc(z.boolean().default(false), { description: 'Allow RSA-OAEP with SHA-1 when the token cannot do SHA-256 (recorded in the bundle; importers may refuse it).' }),
+    allowZeroPaddedKwp: doc(z.boolean().default(false), {
+      description: "Allow a private key to be wrapped by a token whose AES key wrap with padding zero-pads (SoftHSM2); only for a recipient known to accept that form.",
+    }),
+    mediaAllowList: doc(z.array(z.string().min(1).max(128)).max(64).optional(), { description: 'Serials of the removable media the bundle may be copied to; absent: any removable medium.' }),
   }),
   checkpoint: NoParams,
   'witness-sign': z.strictObject({ signers }).default({ signers: 'all' }),
@@ -315,6 +365,7 @@ export const StepSchema = z.discriminatedUnion('action', [
   stepOf('self-signed-certificate'),
   stepOf('backup-key'),
   stepOf('restore-key'),
+  stepOf('export-bundle'),
   stepOf('checkpoint'),
   stepOf('witness-sign'),
   stepOf('seal'),

@@ -22,6 +22,7 @@ export const ACTIONS = [
   'self-signed-certificate',
   'backup-key',
   'restore-key',
+  'export-bundle',
   'checkpoint',
   'witness-sign',
   'seal',
@@ -89,6 +90,8 @@ export const REQUIRED_PRECONDITIONS: Record<Action, readonly Precondition[]> = {
   'self-signed-certificate': ['hsm-present', 'clock-utc', 'quorum-logged-in'],
   'backup-key': KEY_MATERIAL,
   'restore-key': KEY_MATERIAL,
+  // Wrapping and signing happen in the token; the bundle's times come from the confirmed clock.
+  'export-bundle': ['hsm-present', 'air-gap', 'clock-utc', 'quorum-logged-in'],
   // Checkpoints and the seal are signed by the ceremony key in the HSM.
   checkpoint: ['hsm-present', 'quorum-logged-in'],
   'witness-sign': [],
@@ -109,6 +112,8 @@ export const IRREVERSIBLE_BY_DEFAULT: Record<Action, boolean> = {
   'self-signed-certificate': false,
   'backup-key': false,
   'restore-key': true,
+  // A key that has left the room wrapped cannot be called back.
+  'export-bundle': true,
   checkpoint: false,
   'witness-sign': false,
   seal: false,
@@ -136,6 +141,7 @@ export const DEFAULT_ACKNOWLEDGEMENTS: Record<Action, readonly Acknowledgement[]
   'self-signed-certificate': [ADMIN, ALL_WITNESSES],
   'backup-key': [ADMIN, ALL_CUSTODIANS, ALL_WITNESSES],
   'restore-key': [ADMIN, ALL_WITNESSES],
+  'export-bundle': [ADMIN, ALL_WITNESSES],
   checkpoint: [ADMIN],
   'witness-sign': [ADMIN],
   seal: [ADMIN, ALL_WITNESSES],
@@ -163,7 +169,7 @@ export const KIND_REQUIRES: Record<CeremonyKind, Action | null> = {
 /**
  * Names in the ceremony folder that Conclave itself writes (issue 4, "The ceremony
  * folder") or that `conclave rehearse` puts there; no step may write to them. `bundles`
- * and `qr` are folders reserved for later exports.
+ * and `qr` hold what export-bundle steps write (file names derived from the bundle).
  */
 export const RESERVED_OUTPUT_FILES = ['transcript.jsonl', 'report.html', 'report.pdf', 'SHA256SUMS', 'rehearsal-answers.json'] as const;
 export const RESERVED_OUTPUT_FOLDERS = ['bundles', 'qr', 'rehearsal-token'] as const;

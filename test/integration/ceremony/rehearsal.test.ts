@@ -1,9 +1,11 @@
 // `conclave rehearse` end to end on a fresh SoftHSM2 token: a sealed folder whose
 // transcript verifies, `conclave verify` accepts, no secret outside the answers file and
-// the rehearsal token, and a root key the token itself reports as non-extractable.
+// the rehearsal token, and a root key the token itself reports as non-extractable; then
+// the rehearsal bundle is imported by hand into the recipient token beside it, as the
+// rehearse output says.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,7 +24,7 @@ test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key 
 
   const entries = verifiedTranscript(dir);
   const keys = entries.filter((e) => e.entry.type === 'key-generated');
-  assert.deepEqual(keys.map((k) => k.entry.type === 'key-generated' && k.entry.data.label).sort(), ['ceremony-rehearsal-root', 'root-kek', 'root-signing-key']);
+  assert.deepEqual(keys.map((k) => k.entry.type === 'key-generated' && k.entry.data.label).sort(), ['ceremony-rehearsal-root', 'rehearsal-data-key', 'root-kek', 'root-signing-key']);
   const printed = /fingerprint:\n {2}([0-9a-f ]+)\n/.exec(run.stdout)![1];
   const root = keys.find((k) => k.entry.type === 'key-generated' && k.entry.data.label === 'root-signing-key')!.entry;
   assert.equal(root.type === 'key-generated' && root.data.fingerprint?.hex, printed);
@@ -35,6 +37,7 @@ test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key 
     custodians: Record<string, { passphrase: string }>;
     witnesses: Record<string, { passphrase: string }>;
     rehearsalToken: { soPin: string; userPin: string };
+    rehearsalRecipient: { label: string; soPin: string; userPin: string };
   };
   const pins = JSON.parse(readFileSync(join(dir, 'rehearsal-token', 'rehearsal-pins.json'), 'utf8')) as { soPin: string; userPin: string };
   const secrets = new SecretTracker();
@@ -44,7 +47,9 @@ test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key 
   secrets.add('first user PIN', answers.rehearsalToken.userPin);
   secrets.add('SO PIN after setup', pins.soPin);
   secrets.add('user PIN after setup', pins.userPin);
-  assert.equal(secrets.size, 10);
+  secrets.add('recipient SO PIN', answers.rehearsalRecipient.soPin);
+  secrets.add('recipient user PIN', answers.rehearsalRecipient.userPin);
+  assert.equal(secrets.size, 12);
   const tokenFiles = listFiles(join(dir, 'rehearsal-token'));
   const { findings, filesScanned } = secrets.scan([dir], { allow: [join(dir, 'rehearsal-answers.json'), ...tokenFiles] });
   assert.ok(filesScanned >= 10, `only ${filesScanned} files scanned`);
@@ -61,6 +66,40 @@ test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key 
   assert.match(privateRoot, /never extractable/);
   assert.match(privateRoot, /Access:\s+sensitive/);
   assert.doesNotMatch(privateRoot, /Access:[^\n]*\bextractable\b(?<!never extractable)/);
+
+  // The bundle, as the rehearse output says to try it: file and QR frames hold the same bytes.
+  const bundles = readdirSync(join(dir, 'bundles'));
+  assert.deepEqual(bundles, ['rehearsal-data-key-v1-for-Rehearsal-Recipient-REHEARSAL.bundle.json']);
+  const bundle = join(dir, 'bundles', bundles[0]!);
+  assert.match(run.stdout, /--token "CONCLAVE RECIPIENT" --pin-env RECIPIENT_PIN --allow-rehearsal/);
+  const qrDir = join(dir, 'qr', 'rehearsal-data-key-v1-for-Rehearsal-Recipient-REHEARSAL');
+  const frames = readdirSync(qrDir).filter((f) => f.endsWith('.png')).map((f) => join(qrDir, f));
+  assert.ok(frames.length >= 1);
+  const decoded = join(base, 'from-qr.json');
+  const qr = conclave(['qr', 'decode', ...frames, '--out', decoded]);
+  assert.equal(qr.status, 0, qr.stderr);
+  assert.deepEqual(readFileSync(decoded), readFileSync(bundle));
+  const zbar = execFileSync('zbarimg', ['--raw', '-q', frames[0]!], { encoding: 'utf8' });
+  assert.match(zbar, /^UR:CONCLAVE-BUNDLE\//i);
+
+  const softhsm = { SOFTHSM2_CONF: join(dir, 'rehearsal-token', 'softhsm2.conf'), RECIPIENT_PIN: answers.rehearsalRecipient.userPin };
+  const rootPem = join(dir, 'root-public.pem');
+  const importArgs = ['bundle', 'import', bundle, '--root', rootPem, '--module', '/usr/lib/softhsm/libsofthsm2.so', '--token', 'CONCLAVE RECIPIENT', '--pin-env', 'RECIPIENT_PIN', '--root-fingerprint', printed!.replace(/ /g, ''), '--records', join(base, 'imports')];
+  const refused = conclave(importArgs, softhsm);
+  assert.equal(refused.status, 1, `${refused.stdout}\n${refused.stderr}`);
+  assert.match(`${refused.stdout}${refused.stderr}`, /rehearsal/i);
+  const imported = conclave([...importArgs, '--allow-rehearsal'], softhsm);
+  assert.equal(imported.status, 0, `${imported.stdout}\n${imported.stderr}`);
+  assert.match(imported.stdout, /IMPORTED {2}"rehearsal-data-key"/);
+  const recipientListing = execFileSync(
+    'pkcs11-tool',
+    ['--module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', 'CONCLAVE RECIPIENT', '--login', '--pin', answers.rehearsalRecipient.userPin, '-O'],
+    { env: { ...process.env, SOFTHSM2_CONF: softhsm.SOFTHSM2_CONF }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const dataKey = recipientListing.split(/\n(?=\S)/).find((block) => block.startsWith('Secret Key Object') && /label:\s+rehearsal-data-key/.test(block));
+  assert.ok(dataKey, recipientListing);
+  assert.match(dataKey, /Access:\s+sensitive/);
+  assert.doesNotMatch(dataKey, /Access:[^\n]*\bextractable\b/);
 
   // A second rehearsal into the same folder is refused.
   const again = conclave(['rehearse', '--out', dir]);

@@ -15,7 +15,18 @@ export interface RehearsalOptions {
   tokenLabel?: string;
   /** Add the self-signed root certificate step. Default false. */
   certificate?: boolean;
+  /**
+   * Export one data key to the rehearsal recipient token under the transport key the
+   * rehearsal set up between the two tokens (its label). None when left out.
+   */
+  bundleTransportKek?: string;
 }
+
+/** The rehearsal recipient: a second SoftHSM2 token beside the ceremony token. */
+export const REHEARSAL_RECIPIENT = 'Rehearsal Recipient';
+export const REHEARSAL_RECIPIENT_TOKEN_LABEL = 'CONCLAVE RECIPIENT';
+export const REHEARSAL_TRANSPORT_KEK_LABEL = 'rehearsal-transport-kek';
+export const REHEARSAL_DATA_KEY_LABEL = 'rehearsal-data-key';
 
 /** The app's rehearsal token label (main/hsm/rehearsal-token.ts REHEARSAL_LABEL; a test keeps them equal). */
 export const REHEARSAL_TOKEN_LABEL = 'CONCLAVE REHEARSAL';
@@ -36,6 +47,19 @@ export function rehearsalRootScript(options: RehearsalOptions): CeremonyScript {
     quorum: { threshold: 3 },
     token: { label: options.tokenLabel ?? REHEARSAL_TOKEN_LABEL },
     quorumSetup: true,
+    ...(options.bundleTransportKek
+      ? {
+          exports: [
+            {
+              id: 'data-key',
+              label: REHEARSAL_DATA_KEY_LABEL,
+              type: 'aes-256' as const,
+              usage: 'encrypt' as const,
+              recipient: { kind: 'transport-kek' as const, name: REHEARSAL_RECIPIENT, kekLabel: options.bundleTransportKek },
+            },
+          ],
+        }
+      : {}),
     ...(options.certificate ? { certificate: { subject: { commonName: 'Conclave Rehearsal Root', organization: 'Conclave rehearsal' }, validityDays: 365 } } : {}),
   });
 }

@@ -1,8 +1,9 @@
 // Template: root key generation. In the HSM: the root signing key pair (EC P-384 unless
 // chosen otherwise) and an AES-256 key-encryption key; the root public key exported to
 // root-public.pem; optionally a self-signed root certificate. May begin with the quorum
-// setup when the token is new.
-import type { CertificateSubject, CeremonyScript, StepInput } from '../schema';
+// setup when the token is new. May end by generating keys for recipients and exporting
+// each in a signed bundle.
+import type { BundleRecipient, CertificateSubject, CeremonyScript, StepInput } from '../schema';
 import type { KeyType } from '../vocabulary';
 import { buildScript, ceremonyKeyStep, closingSteps, openingSteps, quorumLoginStep, quorumSetupStep, type TemplateOptions } from './common';
 
@@ -19,6 +20,22 @@ export interface RootKeyOptions extends TemplateOptions {
   publicKeyFile?: string;
   /** A self-signed root certificate; none when left out. */
   certificate?: { subject: CertificateSubject; validityDays?: number; file?: string };
+  /** Keys generated for recipients (role wrap-only-export) and exported in bundles signed by the root key. */
+  exports?: BundleExport[];
+}
+
+export interface BundleExport {
+  /** Step ids derive from it: generate-<id>, export-<id>. */
+  id: string;
+  label: string;
+  type: KeyType;
+  usage: 'sign' | 'encrypt' | 'wrap';
+  recipient: BundleRecipient;
+  validityDays?: number;
+  /** Only for a recipient known to accept SoftHSM2's zero-padded key wrap (a rehearsal token). */
+  allowZeroPaddedKwp?: boolean;
+  /** RSA recipients only: allow OAEP with SHA-1 where the token cannot do SHA-256 (recorded; importers may refuse it). */
+  allowOaepSha1?: boolean;
 }
 
 export const DEFAULT_ROOT_KEY_LABEL = 'root-signing-key';
@@ -72,6 +89,32 @@ export function rootKeyGenerationScript(options: RootKeyOptions): CeremonyScript
         file: options.certificate.file ?? DEFAULT_ROOT_CERTIFICATE_FILE,
       },
     });
+  }
+  for (const e of options.exports ?? []) {
+    steps.push(
+      {
+        id: `generate-${e.id}`,
+        title: `Generate the key "${e.label}" for ${e.recipient.name}`,
+        instructions: 'The HSM generates the key; it can leave the token only wrapped for a recipient. Witnesses compare its attributes as read back.',
+        action: 'generate-key',
+        params: { label: e.label, type: e.type, role: 'wrap-only-export' },
+      },
+      {
+        id: `export-${e.id}`,
+        title: `Export "${e.label}" for ${e.recipient.name}`,
+        instructions: 'The key is wrapped for the recipient inside the HSM and the bundle is signed by the root key; the bundle file and its QR frames are written and their hashes recorded. Witnesses compare the recipient key fingerprint.',
+        action: 'export-bundle',
+        params: {
+          label: e.label,
+          signingKey: rootLabel,
+          recipient: e.recipient,
+          usage: e.usage,
+          ...(e.validityDays ? { validityDays: e.validityDays } : {}),
+          ...(e.allowZeroPaddedKwp ? { allowZeroPaddedKwp: true } : {}),
+          ...(e.allowOaepSha1 ? { allowOaepSha1: true } : {}),
+        },
+      },
+    );
   }
   steps.push(...closingSteps());
   return buildScript(options, 'root-key-generation', 'Root key generation', steps);

@@ -3,11 +3,11 @@
 // exception, what witnesses are asked to sign), the witnesses' review, which command is
 // running, and the last refusal with what to do about it.
 //
-// Passphrases pass through perform(), relogin() and sign() as arguments and go straight
-// to main; nothing here keeps them, so the state can be serialized without revealing a
-// secret.
+// Passphrases and a witness token's PIN pass through perform(), relogin() and sign() as
+// arguments and go straight to main; nothing here keeps them, so the state can be
+// serialized without revealing a secret. A backup folder's preview holds public facts only.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CeremonySource, CeremonyView, ConclaveApi, CustodianInput, ErrorValue, Result, WitnessKeyInput, WitnessReview } from '../../preload/contract';
+import type { BackupPreview, CeremonySource, ModuleCandidate, CeremonyView, ConclaveApi, CustodianInput, ErrorValue, Result, WitnessReview, WitnessSignerInput } from '../../preload/contract';
 import { callApi } from './api-call';
 import type { Announcement } from './status-store';
 
@@ -26,7 +26,8 @@ export type CeremonyOperation =
   | 'relogin'
   | 'finalize'
   | 'review'
-  | 'sign';
+  | 'sign'
+  | 'inspect';
 
 export interface CeremonyFailure {
   operation: CeremonyOperation;
@@ -39,11 +40,17 @@ export interface PerformInputs {
   clockConfirmed?: true;
   custodians?: CustodianInput[];
   quorumRecordPath?: string;
+  /** restore-key: the backup ceremony's folder. */
+  backupFolder?: string;
 }
 
 export interface CeremonyState {
   view: CeremonyView | null;
   review: WitnessReview | null;
+  /** The backup folder read for the current restore step (public facts only). */
+  backupPreview: { step: string; preview: BackupPreview } | null;
+  /** PKCS#11 libraries found on this machine, offered to a witness who signs with a token. */
+  moduleCandidates: ModuleCandidate[];
   pending: CeremonyOperation | null;
   failure: CeremonyFailure | null;
   /** The step the runner shows: null follows the current step. */
@@ -66,7 +73,11 @@ export interface CeremonyState {
   relogin(custodians: CustodianInput[], quorumRecordPath?: string): Promise<boolean>;
   finalize(): Promise<boolean>;
   loadReview(step: string): Promise<boolean>;
-  sign(step: string, reviewedHash: string, witnesses: WitnessKeyInput[]): Promise<boolean>;
+  sign(step: string, reviewedHash: string, witnesses: WitnessSignerInput[]): Promise<boolean>;
+  /** Reads the backup ceremony's folder for a restore step: its record, envelopes and the checks against the script's pins. */
+  inspectBackup(step: string, directory: string): Promise<boolean>;
+  clearBackupPreview(): void;
+  loadModuleCandidates(): Promise<void>;
   select(step: string | null): void;
   dismissFailure(): void;
 }
@@ -95,7 +106,14 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
       const review = get().review;
       // A review of another step, or of a transcript that has moved on, no longer says what would be signed.
       const keepReview = review && next?.witness && next.witness.step === review.request.step && next.witness.reviewHash === review.request.reviewHash;
-      set({ view: next, review: keepReview ? review : null, selected: next && get().selected && next.current?.id !== get().selected ? get().selected : null });
+      const preview = get().backupPreview;
+      const keepPreview = preview && next?.current?.id === preview.step && !next.current.performed;
+      set({
+        view: next,
+        review: keepReview ? review : null,
+        backupPreview: keepPreview ? preview : null,
+        selected: next && get().selected && next.current?.id !== get().selected ? get().selected : null,
+      });
       if (next) {
         const news = newsOf(previous, next);
         if (news) announce(news);
@@ -126,6 +144,8 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
     return {
       view: null,
       review: null,
+      backupPreview: null,
+      moduleCandidates: [],
       pending: null,
       failure: null,
       selected: null,
@@ -153,7 +173,7 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
       },
 
       close() {
-        return command('close', null, () => api.ceremonyClose({}), () => set({ view: null, review: null, selected: null }));
+        return command('close', null, () => api.ceremonyClose({}), () => set({ view: null, review: null, backupPreview: null, selected: null }));
       },
 
       startStep(step) {
@@ -199,6 +219,21 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
 
       sign(step, reviewedHash, witnesses) {
         return viewCommand('sign', step, () => api.witnessSign({ step, reviewedHash, witnesses }));
+      },
+
+      inspectBackup(step, directory) {
+        set({ backupPreview: null });
+        return command('inspect', step, () => api.ceremonyInspectBackup({ step, directory }), (preview) => set({ backupPreview: { step, preview } }));
+      },
+
+      clearBackupPreview() {
+        set({ backupPreview: null });
+      },
+
+      async loadModuleCandidates() {
+        // Only a convenience: without the list the witness types the path.
+        const result = await callApi('listModuleCandidates', () => api.listModuleCandidates({}));
+        if (result.ok) set({ moduleCandidates: result.value.filter((c) => c.exists) });
       },
 
       select(step) {

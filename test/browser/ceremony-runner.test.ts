@@ -10,18 +10,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { FAST_KDF_ENV, kdfCost, prepareRehearsal, type PreparedRehearsal } from '../../main/ceremony/engine';
 import { ceremonyServiceForStatus } from '../../main/ceremony/session';
+import { forkHsmClient } from '../../main/hsm/hsm-client';
 import { createStatusService } from '../../main/status/status-service';
 import type { CeremonyView } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
+import { screenshot, stepDriver, text, transcriptLines, type StepDriver } from './ceremony-ui';
 import { CHROMIUM, expectOk, hostMainSide, lastResponse, launchChromium, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 
-const SCREENSHOTS = join(ROOT, 'test-results');
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 const WRONG_PASSPHRASE = 'Wrong-walrus 17 forgot the lines';
@@ -30,23 +31,6 @@ interface RehearsalAnswers {
   custodians: Record<string, { passphrase: string }>;
   witnesses: Record<string, { passphrase: string }>;
   rehearsalToken: { soPin: string; userPin: string };
-}
-
-async function text(locator: Locator): Promise<string> {
-  return (await locator.innerText()).trim();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
-}
-
-function transcriptLines(dir: string): Array<{ seq: number; type: string; data: Record<string, unknown> }> {
-  return readFileSync(join(dir, 'transcript.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as { seq: number; type: string; data: Record<string, unknown> });
 }
 
 describe('ceremony runner and witness screens: a rehearsal root ceremony through the UI', { skip: SKIP, timeout: 900_000 }, () => {
@@ -60,57 +44,10 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
   let main: MainSide;
   let opened: OpenedPage;
   let page: Page;
+  let ui: StepDriver;
   const secrets = new SecretTracker();
 
-  const card = () => page.getByTestId('step-card');
   const passphraseOf = (n: number) => answers.custodians[`Custodian ${n}`]!.passphrase;
-
-  async function waitForCurrent(step: string): Promise<void> {
-    await page.locator(`[data-testid="step-card"][data-step="${step}"]`).waitFor();
-    assert.equal(await page.getByTestId(`step-item-${step}`).getByRole('button').getAttribute('aria-current'), 'step');
-  }
-
-  async function startStep(step: string): Promise<void> {
-    await waitForCurrent(step);
-    await card().getByTestId('start-step').click();
-    await page.locator(`[data-testid="step-item-${step}"][data-status="started"]`).waitFor();
-  }
-
-  async function confirmIrreversible(step: string): Promise<void> {
-    const form = card().getByTestId('confirm-form');
-    await form.waitFor();
-    assert.equal(await text(form.locator('.confirm-phrase__phrase')), step);
-    await form.getByTestId('confirm-phrase').fill(step);
-    await form.getByTestId('confirm-submit').click();
-    await form.waitFor({ state: 'detached' });
-  }
-
-  async function acknowledgeAll(): Promise<string[]> {
-    const names: string[] = [];
-    for (;;) {
-      const button = card().locator('[data-testid^="ack-"]').first();
-      if ((await button.count()) === 0) return names;
-      const id = (await button.getAttribute('data-testid'))!;
-      names.push(id);
-      await button.click();
-      await page.getByTestId(id.replace(/^ack-/, 'acked-')).waitFor();
-    }
-  }
-
-  async function completeStep(step: string): Promise<void> {
-    await acknowledgeAll();
-    await card().getByTestId('complete-step').click();
-    await page.locator(`[data-testid="step-item-${step}"][data-status="done"]`).waitFor();
-  }
-
-  /** A step that takes no inputs: start, confirm when irreversible, perform, acknowledge, complete. */
-  async function plainStep(step: string): Promise<void> {
-    await startStep(step);
-    if (await card().getByTestId('confirm-form').count()) await confirmIrreversible(step);
-    await card().getByTestId('perform-step').click();
-    await card().getByTestId('step-result').waitFor();
-    await completeStep(step);
-  }
 
   before(async () => {
     requireBrowserBuilds(CLI);
@@ -132,11 +69,12 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     server = await startStaticServer(RENDERER_DIR);
     // No module configured: the app uses the rehearsal token in its data folder, the one prepareRehearsal made.
     const status = createStatusService({ dataDir: rehearsalDir, env, usb: null });
-    const ceremony = ceremonyServiceForStatus(status, { dataDir: rehearsalDir, toolVersion: 'browser-test', kdf: async () => kdf });
+    const ceremony = ceremonyServiceForStatus(status, { dataDir: rehearsalDir, toolVersion: 'browser-test', kdf: async () => kdf, hsmFactory: (workerEnv) => forkHsmClient({ env: workerEnv }), env });
     main = hostMainSide({ status, ceremony }, server.origin);
     browser = await launchChromium();
     opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
     page = opened.page;
+    ui = stepDriver(page);
     main.forwardTo(opened);
     await page.locator('.page-header').waitFor();
   });
@@ -176,7 +114,7 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     assert.equal(view.steps.length, 12);
     assert.ok(await page.getByTestId('ceremony-rehearsal').isVisible(), 'the rehearsal is marked on the runner');
     assert.equal(await page.getByRole('navigation', { name: 'Ceremony steps' }).getByRole('listitem').count(), 12);
-    await waitForCurrent('check-room');
+    await ui.waitForCurrent('check-room');
     assert.equal(await page.locator('[data-testid^="step-item-"][data-status="pending"]').count(), 12);
     assert.equal(transcriptLines(ceremonyDir)[0]?.type, 'ceremony-opened');
   });
@@ -185,34 +123,34 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     const linesBefore = transcriptLines(ceremonyDir).length;
     await page.getByTestId('step-item-root-key').getByRole('button').click();
     await page.locator('[data-testid="step-card"][data-step="root-key"]').waitFor();
-    await card().getByTestId('start-step').click();
+    await ui.card().getByTestId('start-step').click();
     const error = page.getByTestId('ceremony-error');
     await error.waitFor();
     assert.match(await text(error), /The step "root-key" cannot start yet: the step "check-room" must come first\./);
     assert.match(await text(error), /STEP_OUT_OF_ORDER/);
     assert.equal(transcriptLines(ceremonyDir).length, linesBefore, 'a refused start writes nothing');
     assert.equal(await page.getByTestId('step-item-root-key').getAttribute('data-status'), 'pending');
-    await card().getByTestId('back-to-current').click();
-    await waitForCurrent('check-room');
+    await ui.card().getByTestId('back-to-current').click();
+    await ui.waitForCurrent('check-room');
   });
 
   it('checks the room, confirms the clock and records the token', async () => {
-    await plainStep('check-room');
-    await startStep('confirm-clock');
-    assert.equal(await card().getByTestId('perform-step').isDisabled(), true, 'the clock is confirmed only after the tick');
-    await card().getByTestId('clock-confirmed').check();
-    await card().getByTestId('perform-step').click();
-    await card().getByTestId('step-result').waitFor();
-    await completeStep('confirm-clock');
-    await plainStep('token-facts');
+    await ui.plainStep('check-room');
+    await ui.startStep('confirm-clock');
+    assert.equal(await ui.card().getByTestId('perform-step').isDisabled(), true, 'the clock is confirmed only after the tick');
+    await ui.card().getByTestId('clock-confirmed').check();
+    await ui.card().getByTestId('perform-step').click();
+    await ui.card().getByTestId('step-result').waitFor();
+    await ui.completeStep('confirm-clock');
+    await ui.plainStep('token-facts');
     const types = transcriptLines(ceremonyDir).map((e) => e.type);
     for (const t of ['room-checked', 'air-gap-override', 'clock-confirmed', 'token-facts']) assert.ok(types.includes(t), `the transcript records ${t}`);
   });
 
   it('sets up the 3-of-5 quorum: a typed confirmation, five passphrases typed twice, the HSM activity shown', async () => {
-    await startStep('quorum-setup');
-    await confirmIrreversible('quorum-setup');
-    const form = card().getByTestId('custodian-form-setup');
+    await ui.startStep('quorum-setup');
+    await ui.confirmIrreversible('quorum-setup');
+    const form = ui.card().getByTestId('custodian-form-setup');
     await form.waitFor();
     for (let n = 1; n <= 5; n++) {
       await form.getByTestId(`custodian-passphrase-${n}`).fill(passphraseOf(n));
@@ -225,19 +163,19 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     await page.locator('[data-testid="hsm-activity"][data-state="working"]').waitFor();
     await page.getByTestId('activity-label').filter({ hasText: /envelope/ }).waitFor();
     await page.getByTestId('activity-progress').waitFor({ state: 'attached' });
-    await card().getByTestId('step-result').waitFor({ timeout: 120_000 });
+    await ui.card().getByTestId('step-result').waitFor({ timeout: 120_000 });
     assert.equal(await page.getByTestId('hsm-activity').getAttribute('data-state'), 'idle');
-    const acked = await acknowledgeAll();
+    const acked = await ui.acknowledgeAll();
     assert.equal(acked.length, 7, 'the administrator, every custodian and the witness acknowledge');
-    await card().getByTestId('complete-step').click();
+    await ui.card().getByTestId('complete-step').click();
     await page.locator('[data-testid="step-item-quorum-setup"][data-status="done"]').waitFor();
     assert.equal(await text(page.getByTestId('quorum-policy')), '3 of 5');
     await screenshot(page, 'ceremony-runner-after-setup.png');
   });
 
   it('shows the exception dialog for a wrong passphrase at login, and a retry logs the quorum in', async () => {
-    await startStep('quorum-login');
-    let form = card().getByTestId('custodian-form-login');
+    await ui.startStep('quorum-login');
+    let form = ui.card().getByTestId('custodian-form-login');
     await form.getByTestId('custodian-passphrase-1').fill(passphraseOf(1));
     await form.getByTestId('custodian-passphrase-2').fill(WRONG_PASSPHRASE);
     await form.getByTestId('custodian-passphrase-3').fill(passphraseOf(3));
@@ -261,41 +199,41 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     const resolved = transcriptLines(ceremonyDir).filter((e) => e.type === 'exception-resolved');
     assert.deepEqual(resolved.map((e) => e.data.resolution), ['retry']);
 
-    form = card().getByTestId('custodian-form-login');
+    form = ui.card().getByTestId('custodian-form-login');
     await form.waitFor();
     assert.equal(await form.getByTestId('custodian-passphrase-2').inputValue(), '', 'nothing typed before is kept');
     await form.getByTestId('custodian-passphrase-1').fill(passphraseOf(1));
     await form.getByTestId('custodian-passphrase-2').fill(passphraseOf(2));
     await form.getByTestId('custodian-passphrase-4').fill(passphraseOf(4));
     await form.getByTestId('custodian-submit').click();
-    await card().getByTestId('step-result').waitFor({ timeout: 120_000 });
+    await ui.card().getByTestId('step-result').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="quorum-panel"][data-logged-in="true"]').waitFor();
     assert.equal(await text(page.getByTestId('quorum-presented')), 'Custodian 1, Custodian 2, Custodian 4');
-    await completeStep('quorum-login');
+    await ui.completeStep('quorum-login');
   });
 
   it('generates the ceremony key, the root key and the key-encryption key, and exports the root public key', async () => {
-    await plainStep('ceremony-key');
-    await startStep('root-key');
-    await confirmIrreversible('root-key');
-    await card().getByTestId('perform-step').click();
-    const keys = card().getByTestId('step-keys');
+    await ui.plainStep('ceremony-key');
+    await ui.startStep('root-key');
+    await ui.confirmIrreversible('root-key');
+    await ui.card().getByTestId('perform-step').click();
+    const keys = ui.card().getByTestId('step-keys');
     await keys.waitFor({ timeout: 120_000 });
     const recorded = transcriptLines(ceremonyDir).find((e) => e.type === 'key-generated' && e.data.label === 'root-signing-key')!;
     const fingerprint = recorded.data.fingerprint as { hex: string; words: string[] };
     assert.deepEqual(await keys.locator('.fingerprint__word').allInnerTexts(), fingerprint.words, 'the root key fingerprint as words, as recorded');
     assert.equal((await text(keys.locator('.fingerprint__hex'))).replace(/\s+/g, '').toLowerCase(), fingerprint.hex.replace(/\s+/g, ''));
-    await completeStep('root-key');
-    await plainStep('key-encryption-key');
-    await plainStep('export-root-public-key');
+    await ui.completeStep('root-key');
+    await ui.plainStep('key-encryption-key');
+    await ui.plainStep('export-root-public-key');
     assert.ok(existsSync(join(ceremonyDir, 'root-public.pem')));
-    await plainStep('checkpoint');
+    await ui.plainStep('checkpoint');
   });
 
   it('hands the checkpoint to the witness, who reviews the entries and signs it with key file and passphrase', async () => {
-    await startStep('witness-sign');
-    await card().getByTestId('witness-handoff').waitFor();
-    await card().getByTestId('open-witness-screen').click();
+    await ui.startStep('witness-sign');
+    await ui.card().getByTestId('witness-handoff').waitFor();
+    await ui.card().getByTestId('open-witness-screen').click();
     await page.getByRole('heading', { level: 1, name: 'Witness review and signing' }).waitFor();
     const request = page.getByTestId('witness-request');
     await request.waitFor();
@@ -323,14 +261,14 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     await screenshot(page, 'ceremony-witness-signed-checkpoint.png');
 
     await page.getByTestId('nav-ceremony').click();
-    await card().getByTestId('step-result').waitFor();
-    await completeStep('witness-sign');
+    await ui.card().getByTestId('step-result').waitFor();
+    await ui.completeStep('witness-sign');
   });
 
   it('seals: acknowledgements first, then the witness reviews and signs the seal; the folder is finalized', async () => {
-    await startStep('seal');
-    await acknowledgeAll();
-    await card().getByTestId('open-witness-screen').click();
+    await ui.startStep('seal');
+    await ui.acknowledgeAll();
+    await ui.card().getByTestId('open-witness-screen').click();
     const request = page.getByTestId('witness-request');
     await page.locator('[data-testid="witness-request"][data-kind="seal"][data-ready="true"]').waitFor();
     const head = transcriptLines(ceremonyDir).pop()!;

@@ -2,9 +2,12 @@
 // engine driven by the people at the screens, its view, and the witnesses' review.
 export { ActivityTracker, watchedHsm } from './activity';
 export { acknowledgementViews, missingAcknowledgementsText } from './acknowledgements';
-export { ceremonyServiceForStatus } from './for-status';
+export { assertBackupFolder, assertPresentersMeetPolicy, previewBackup } from './backup-preview';
+export { ceremonyServiceForStatus, witnessHsmOpener, type StatusCeremonyOptions } from './for-status';
 export { HeldInputs, type HeldCustodian, type HeldWitness, type InputUse } from './held-inputs';
 export { assertAbsolute, assertNewFolder, scriptFromSource, type OpenedSource } from './open-source';
 export { createCeremonyService, type CeremonyChannel, type CeremonyEvent, type CeremonyHsm, type CeremonyService, type CeremonySessionOptions } from './session';
 export { deriveCeremonyView, PRECONDITION_LABELS, type FinalizeState, type ViewInput } from './view';
+export { backupResultOf, restoreResultOf } from './step-results';
+export { checkWitnessInputs, heldWitnesses } from './witness-inputs';
 export { coveredEntries, witnessRequest, type WitnessRequestInput } from './witness-request';

@@ -4,11 +4,14 @@
 // on. It decides nothing the engine enforces (order, preconditions, confirmations,
 // acknowledgements, exceptions): it only refuses early what would otherwise turn a
 // typing mistake into a recorded exception (a passphrase typed differently twice, a
-// witness key file of someone else), and it finalizes the folder after the seal.
+// witness key file of someone else, a backup folder that is not one, a custodian the
+// backup does not know), and it finalizes the folder after the seal.
 //
 // Secrets arrive with the request that needs them, as strings (IPC cannot carry
 // anything else); they become bytes at once, live in HeldInputs for that one engine
 // call and are overwritten when it returns. They are never part of a view or an event.
+// A witness's own token is opened in an HSM worker of its own (openWitnessHsm), never
+// through the ceremony token's worker.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../../native/errors';
@@ -19,15 +22,16 @@ import { checkPassphrase, encodePassphrase } from '../../quorum/passphrase-polic
 import type { OsFacts } from '../../room/probe-room';
 import { toErrorValue } from '../../status/error-value';
 import { readTranscript, type ChainEntry, type JsonObject } from '../../transcript';
-import { readWitnessKeyFile } from '../../witness';
 import { summarizeData } from '../folder/verify-view';
 import { finalizeCeremonyFolder } from '../folder';
 import { CeremonyEngine, kdfCost, rehearsalPinStore, TRANSCRIPT_FILE, type EngineDeps, type StepAnswers } from '../engine';
-import { parseScript, type CeremonyScript, type ScriptStep } from '../script';
+import { parseScript, type CeremonyScript, type ScriptStep, type StepOf } from '../script';
 import { ActivityTracker, watchedHsm } from './activity';
+import { assertBackupFolder, assertPresentersMeetPolicy, previewBackup, readRestoreRecord } from './backup-preview';
 import { HeldInputs, type HeldCustodian, type InputUse } from './held-inputs';
 import { assertAbsolute, assertNewFolder, scriptFromSource } from './open-source';
 import { deriveCeremonyView, type FinalizeState, type ViewInput } from './view';
+import { checkWitnessInputs, heldWitnesses } from './witness-inputs';
 import { coveredEntries, witnessRequest } from './witness-request';
 
 export type CeremonyChannel = Extract<Channel, `ceremony${string}` | `witness${string}`>;
@@ -56,6 +60,11 @@ export interface CeremonySessionOptions {
   kdf?: () => Promise<KdfCost>;
   now?: () => Date;
   probeRoom?: () => OsFacts;
+  /**
+   * Starts an HSM client of its own with a witness's PKCS#11 module loaded, for the one
+   * signature that witness makes with their token; the engine closes it afterwards.
+   */
+  openWitnessHsm: (modulePath: string) => Promise<HsmClient>;
 }
 
 interface Opened {
@@ -70,7 +79,7 @@ interface Opened {
 }
 
 interface ProgressPlan {
-  kind: 'setup' | 'login' | 'witness';
+  kind: 'setup' | 'login' | 'restore' | 'witness';
   total: number;
   uses: Map<string, number>;
 }
@@ -184,7 +193,7 @@ class Session implements CeremonyService {
         throw refused('STEP_NOT_STARTED', `The step "${step.id}" has not been started.`, 'Start it first.');
       }
       try {
-        this.holdFor(o, step, request);
+        await this.holdFor(o, step, request);
         await this.perform(o, engine, step, { airGapOverride: null, clockConfirmed: request.clockConfirmed === true });
       } finally {
         this.held.wipe();
@@ -263,37 +272,25 @@ class Session implements CeremonyService {
       if (reviewedHash !== request.reviewHash) {
         throw refused('REVIEW_OUTDATED', 'The transcript changed after you reviewed it, so what you reviewed is not what would be signed.', 'Review the entries again, then sign.');
       }
-      const pending = request.signers.filter((s) => !s.signed);
-      const given = new Set<string>();
-      for (const w of witnesses) {
-        const signer = request.signers.find((s) => s.name === w.name);
-        if (!signer) throw refused('NOT_A_SIGNING_WITNESS', `${w.name} is not a witness asked to sign at "${step}".`, `The witnesses asked are: ${request.signers.map((s) => s.name).join(', ')}.`);
-        if (signer.signed) throw refused('WITNESS_ALREADY_SIGNED', `${w.name} has already signed at "${step}".`, 'Only the witnesses who have not signed sign now.');
-        if (given.has(w.name)) throw refused('WITNESS_TWICE', `${w.name} is given twice.`, 'Each witness signs once.');
-        assertAbsolute(w.keyFile, `key file of ${w.name}`);
-        if (signer.keyKind !== 'file') {
-          throw refused('WITNESS_TOKEN_NOT_SUPPORTED', `${w.name} signs with a key on a PKCS#11 token, which this screen cannot present yet.`, 'List a key-file witness in the script, or sign with the token where it is supported.');
-        }
-        given.add(w.name);
-      }
-      const missing = pending.filter((s) => !given.has(s.name)).map((s) => s.name);
-      if (missing.length > 0) throw refused('WITNESSES_MISSING', `Every witness asked signs together; ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} not given a key.`, 'Each witness enters their key file and passphrase, then sign.');
-      // A key file of someone else is refused before anything is attempted (it needs no passphrase to tell).
-      for (const w of witnesses) {
-        const key = await readWitnessKeyFile(w.keyFile);
-        const expected = request.signers.find((s) => s.name === w.name)!.keyFingerprint;
-        if (key.fingerprint !== expected) {
-          throw refused('WITNESS_KEY_WRONG', `The key file ${w.keyFile} holds the key ${key.fingerprint.slice(0, 16)}…, not the key the script lists for ${w.name} (${expected.slice(0, 16)}…).`, `${w.name} chooses their own key file.`);
-        }
-      }
+      await checkWitnessInputs(request, witnesses);
       try {
-        this.held.holdWitnesses(witnesses.map((w) => ({ name: w.name, keyFile: w.keyFile, passphrase: encodePassphrase(w.passphrase) })));
+        this.held.holdWitnesses(heldWitnesses(witnesses));
         this.plan = { kind: 'witness', total: witnesses.length, uses: new Map() };
         await this.perform(o, engine, this.stepOf(o, step), { airGapOverride: null, clockConfirmed: false });
       } finally {
         this.held.wipe();
       }
     });
+  }
+
+  /** Reads the backup folder a restore step would use: public files only, nothing recorded. */
+  async ceremonyInspectBackup({ step, directory }: RequestOf<'ceremonyInspectBackup'>): Promise<ResponseOf<'ceremonyInspectBackup'>> {
+    const o = this.requireOpen();
+    const found = this.stepOf(o, step);
+    if (found.action !== 'restore-key') {
+      throw refused('NOT_A_RESTORE_STEP', `The step "${step}" restores no key, so it reads no backup folder.`, 'Read the backup folder at the restore step.');
+    }
+    return previewBackup(directory, found, o.script.ceremony.rehearsal);
   }
 
   // ------------------------------------------------------------------ service
@@ -415,6 +412,7 @@ class Session implements CeremonyService {
       toolVersion: this.options.toolVersion,
       ...(this.options.now ? { now: this.options.now } : {}),
       ...(this.options.probeRoom ? { probeRoom: this.options.probeRoom } : {}),
+      openWitnessHsm: async (modulePath) => watchedHsm(await this.options.openWitnessHsm(modulePath), this.activity),
     };
   }
 
@@ -531,8 +529,15 @@ class Session implements CeremonyService {
   }
 
   /** Checks the people's inputs for the step and holds them for its one perform. */
-  private holdFor(o: Opened, step: ScriptStep, request: RequestOf<'ceremonyPerform'>): void {
-    const { custodians, quorumRecordPath } = request;
+  private async holdFor(o: Opened, step: ScriptStep, request: RequestOf<'ceremonyPerform'>): Promise<void> {
+    const { custodians, quorumRecordPath, backupFolder } = request;
+    if (step.action === 'restore-key') {
+      await this.holdRestore(step, custodians ?? [], backupFolder ?? null);
+      return;
+    }
+    if (backupFolder) {
+      throw refused('INPUT_NOT_EXPECTED', `The step "${step.id}" reads no backup folder; nothing was kept.`, 'Perform the step without it.');
+    }
     if (step.action === 'quorum-setup' || step.action === 'backup-key') {
       // A key backup seals one envelope per custodian, as the quorum setup does.
       this.holdSetup(o, custodians ?? []);
@@ -585,6 +590,38 @@ class Session implements CeremonyService {
     this.plan = { kind: 'setup', total: names.length, uses: new Map() };
   }
 
+  /**
+   * A restore: the backup folder and the custodians who present their backup-key envelopes,
+   * in order. They are the backup's custodians (not necessarily this ceremony's), so the
+   * names and the policy are checked against the backup record when it can be read; when it
+   * cannot, the engine says why and records it.
+   */
+  private async holdRestore(step: StepOf<'restore-key'>, given: CustodianInput[], folder: string | null): Promise<void> {
+    if (!folder) throw refused('BACKUP_FOLDER_MISSING', 'No backup ceremony folder was given to restore from.', "Give the backup ceremony's folder (it holds the wrapped key and the backup-shares folder).");
+    assertBackupFolder(folder);
+    if (given.length === 0) throw refused('CUSTODIANS_MISSING', 'No custodian presented a backup-key envelope.', "Custodians of the backup type their envelope's passphrase, enough to meet its policy.");
+    const seen = new Set<string>();
+    for (const c of given) {
+      if (seen.has(c.name)) throw refused('CUSTODIAN_TWICE', `${c.name} is given twice.`, 'Each custodian presents once.');
+      seen.add(c.name);
+      if (c.envelopePath) assertAbsolute(c.envelopePath, `backup-key envelope of ${c.name}`);
+    }
+    const record = await readRestoreRecord(resolve(folder), step).catch(() => null);
+    if (record) assertPresentersMeetPolicy(record, given.map((c) => c.name));
+    else if (!existsSync(join(folder, step.params.wrappedKeyFile)) && !existsSync(join(folder, step.params.sharesFolder))) {
+      throw refused(
+        'NOT_A_BACKUP_FOLDER',
+        `${folder} holds neither ${step.params.wrappedKeyFile} nor ${step.params.sharesFolder}/, so it is not the backup ceremony's folder.`,
+        "Give the backup ceremony's own folder (the one its transcript.jsonl is in).",
+      );
+    }
+    this.held.holdBackup(
+      resolve(folder),
+      given.map((c): HeldCustodian => ({ name: c.name, passphrase: encodePassphrase(c.passphrase), envelope: c.envelopePath ?? null })),
+    );
+    this.plan = { kind: 'restore', total: given.length, uses: new Map() };
+  }
+
   private holdLogin(o: Opened, given: CustodianInput[], recordPath: string | null): void {
     if (given.length === 0) throw refused('CUSTODIANS_MISSING', 'No custodian presented.', 'A quorum of custodians types their passphrases.');
     const seen = new Set<string>();
@@ -621,7 +658,12 @@ class Session implements CeremonyService {
       this.activity.describe(label, { done, total: plan.total, unit });
       return;
     }
-    const label = plan.kind === 'login' ? `${use.name} presents their share: the envelope is opened and checked` : `${use.name}'s key signs`;
+    const label =
+      plan.kind === 'login'
+        ? `${use.name} presents their share: the envelope is opened and checked`
+        : plan.kind === 'restore'
+          ? `${use.name} presents their backup-key envelope: it is opened and its share checked against the backup record`
+          : `${use.name}'s key signs`;
     this.activity.describe(label, { done: plan.uses.size - 1, total: plan.total, unit });
   }
 }

@@ -19,6 +19,7 @@ import { summarizeData } from '../folder/verify-view';
 import { confirmationPhrase, deriveState, nextStep, type CeremonyState } from '../engine';
 import type { CeremonyScript, ScriptStep } from '../script';
 import { acknowledgementViews } from './acknowledgements';
+import { backupResultOf, restoreResultOf } from './step-results';
 import { witnessRequest } from './witness-request';
 
 export const PRECONDITION_LABELS: Record<string, string> = {
@@ -135,6 +136,20 @@ function inputsFor(input: ViewInput, step: ScriptStep, pendingWitnesses: string[
     case 'witness-sign':
     case 'seal':
       return { kind: 'witness-signatures', pending: pendingWitnesses };
+    case 'restore-key': {
+      const p = step.params;
+      const pinned = p.fingerprint ? hashForPeople(p.fingerprint) : null;
+      return {
+        kind: 'restore',
+        wrappedKeyFile: p.wrappedKeyFile,
+        sharesFolder: p.sharesFolder,
+        wrappedKeySha256: p.wrappedKeySha256 ?? null,
+        fingerprint: pinned ? { hex: pinned.grouped, words: pinned.words } : null,
+        keyType: p.type,
+        label: p.label,
+        role: p.role,
+      };
+    }
     default:
       return { kind: 'none' };
   }
@@ -215,6 +230,8 @@ export function deriveCeremonyView(input: ViewInput): CeremonyView {
       acknowledgements: acknowledgementViews(script, step, entries, startedSeq),
       inputs: inputsFor(input, step, witness?.signers.filter((s) => !s.signed).map((s) => s.name) ?? []),
       keys: keys.filter((k) => startedSeq !== null && k.seq > startedSeq).map(({ seq: _seq, ...k }) => k),
+      backup: step.action === 'backup-key' ? backupResultOf(performed) : null,
+      restore: step.action === 'restore-key' && startedSeq !== null ? restoreResultOf(step, entries, performed) : null,
     };
     const loginDone = script.steps.some((s) => s.action === 'quorum-login' && state.steps.find((x) => x.id === s.id)?.status === 'done');
     const loginProblem = checked?.get('quorum-logged-in');

@@ -53,7 +53,13 @@ export function witnessRequest({ script, entries, state, busy }: WitnessRequestI
   const count = step.action === 'witness-sign' ? step.params.signers : 'all';
   const listed = count === 'all' ? script.participants.witnesses : script.participants.witnesses.slice(0, count);
   const targetSeq = target ? target.entry.seq : null;
-  const signers = listed.map((w) => ({ name: w.name, keyKind: w.key.kind, keyFingerprint: w.key.fingerprint, signed: signedBy(entries, targetSeq, w.name) }));
+  const signers = listed.map((w) => ({
+    name: w.name,
+    keyKind: w.key.kind,
+    keyFingerprint: w.key.fingerprint,
+    tokenLabel: w.key.kind === 'pkcs11' ? (w.key.tokenLabel ?? null) : null,
+    signed: signedBy(entries, targetSeq, w.name),
+  }));
 
   let blockedBy: string | null = null;
   if (!started) blockedBy = `The administrator has not started the step "${step.title}" yet.`;

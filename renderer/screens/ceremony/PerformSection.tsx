@@ -1,12 +1,14 @@
 // Performing the current step, with what the people in the room supply for it: nothing,
-// the administrator's confirmation of the clock, custodians' passphrases, or (for the
-// signing steps) the witnesses, who sign on their own screen after reviewing.
+// the administrator's confirmation of the clock, custodians' passphrases, the backup
+// folder and the presenting custodians of a restore, or (for the signing steps) the
+// witnesses, who sign on their own screen after reviewing.
 import { useState } from 'react';
 import type { CeremonyStepCard } from '../../../preload/contract';
 import { Button, KeyValueList } from '../../design';
 import { formatUtcTime } from '../../format';
 import { useCeremony } from '../../stores/ceremony-context';
 import { CustodianPassphrases } from './CustodianPassphrases';
+import { RestoreInputs } from './RestoreInputs';
 
 function ClockConfirmation({ card }: { card: CeremonyStepCard }) {
   const perform = useCeremony((s) => s.perform);
@@ -55,6 +57,9 @@ export function PerformSection({ card, onOpenWitness }: { card: CeremonyStepCard
           onSubmit={(custodians, quorumRecordPath) => perform(card.id, { custodians, ...(quorumRecordPath ? { quorumRecordPath } : {}) })}
         />
       );
+      break;
+    case 'restore':
+      body = <RestoreInputs key={card.id} card={card} inputs={inputs} />;
       break;
     case 'witness-signatures':
       body =

@@ -9,6 +9,7 @@ import { useCeremony } from '../../stores/ceremony-context';
 import { Acknowledgements } from './Acknowledgements';
 import { AirGapOverride } from './AirGapOverride';
 import { ConfirmPhrase } from './ConfirmPhrase';
+import { BackupResultView, RestoreResultView } from './KeyBackupResults';
 import { PerformSection } from './PerformSection';
 import { Preconditions } from './Preconditions';
 import { ReloginForm } from './ReloginForm';
@@ -17,7 +18,8 @@ import { stepStatusView } from './words';
 function Failure() {
   const failure = useCeremony((s) => s.failure);
   const dismiss = useCeremony((s) => s.dismissFailure);
-  if (!failure || failure.operation === 'resolve' || failure.operation === 'sign' || failure.operation === 'review') return null;
+  // Refusals with a place of their own: the exception dialog, the witness screen, the restore's folder.
+  if (!failure || failure.operation === 'resolve' || failure.operation === 'sign' || failure.operation === 'review' || failure.operation === 'inspect') return null;
   return (
     <div data-testid="ceremony-error">
       <ErrorBanner
@@ -89,8 +91,10 @@ function CurrentStep({ view, card, onOpenWitness }: { view: CeremonyView; card: 
         {card.performed ? (
           <section className="step-card__section" aria-labelledby="result-title" data-testid="step-result">
             <h3 id="result-title">Result, checked</h3>
-            <p className="step-card__result">{card.result}</p>
-            <Keys card={card} />
+            {/* The backup and restore results are shown in full below; their one line would repeat them. */}
+            {card.backup || card.restore ? null : <p className="step-card__result">{card.result}</p>}
+            {card.backup ? <BackupResultView result={card.backup} /> : null}
+            {card.restore ? <RestoreResultView result={card.restore} inputs={card.inputs} /> : <Keys card={card} />}
           </section>
         ) : null}
         {started ? <Acknowledgements card={card} /> : null}

@@ -1,6 +1,7 @@
 // The witness's screen: what they are asked to sign (the checkpoint, or the seal), the
 // entries it covers to read through, the hash as words and hex to compare with what the
-// runner shows, and then their own key and passphrase to sign with.
+// runner shows, and then their own key to sign with: a key file and its passphrase, or
+// their own PKCS#11 token and its PIN.
 import { useEffect } from 'react';
 import type { CeremonyView, WitnessRequest } from '../../../preload/contract';
 import { Banner, Button, Card, EmptyState, ErrorBanner, Fingerprint, StatusBadge } from '../../design';
@@ -43,7 +44,9 @@ function Request({ view, request }: { view: CeremonyView; request: WitnessReques
               <li key={s.name} className="witness-signers__item" data-testid={`witness-signer-${s.name}`} data-signed={String(s.signed)}>
                 <StatusBadge tone={s.signed ? 'pass' : 'unknown'} label={s.signed ? 'Signed' : 'Not signed yet'} />
                 <span>{s.name}</span>
-                <span className="mono witness-signers__key">key {s.keyFingerprint.slice(0, 16)}…</span>
+                <span className="mono witness-signers__key">
+                  {s.keyKind === 'pkcs11' ? `token${s.tokenLabel ? ` "${s.tokenLabel}"` : ''}, ` : 'key file, '}key {s.keyFingerprint.slice(0, 16)}…
+                </span>
               </li>
             ))}
           </ul>

@@ -1,35 +1,61 @@
-// Each witness asked to sign enters their key file and passphrase. Signing is possible
-// only after they confirm they read the entries shown, and it signs exactly what they
-// read: the hash they reviewed goes with the request, and main refuses it if the
-// transcript has moved on since. Passphrases leave this form's state when Sign is pressed.
-import { useState, type FormEvent } from 'react';
-import type { WitnessKeyInput, WitnessRequest } from '../../../preload/contract';
-import { Button, ErrorBanner, TextField } from '../../design';
+// Each witness asked to sign gives their key: a key file and its passphrase, or their own
+// PKCS#11 token (its library, token and key labels, and PIN). Signing is possible only
+// after they confirm they read the entries shown, and it signs exactly what they read:
+// the hash they reviewed goes with the request, and main refuses it if the transcript
+// has moved on since. Passphrases and PINs leave this form's state when Sign is pressed;
+// they go with that one request and are kept nowhere else.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { WitnessRequest, WitnessSignerInput } from '../../../preload/contract';
+import { Button, ErrorBanner } from '../../design';
 import { useCeremony } from '../../stores/ceremony-context';
+import { emptyWitnessEntry, signerKind, WitnessKeyFields, type WitnessEntry } from './WitnessKeyFields';
 
-interface Entry {
-  keyFile: string;
-  passphrase: string;
+type Signer = WitnessRequest['signers'][number];
+
+/** What is missing or wrong in one witness's entry, in words; null when it can be sent. */
+function entryProblem(signer: Signer, e: WitnessEntry): string | null {
+  if (e.kind !== signerKind(signer)) {
+    return signerKind(signer) === 'token'
+      ? `the script lists a key on ${signer.name}'s own token: choose "Token"`
+      : `the script lists a key file for ${signer.name}: choose "Key file"`;
+  }
+  if (e.kind === 'file') return e.keyFile.startsWith('/') && e.passphrase ? null : `${signer.name}: the key file (a full path) and its passphrase`;
+  if (!e.module.startsWith('/')) return `${signer.name}: the token's PKCS#11 library (a full path)`;
+  if (!e.tokenLabel || !e.keyLabel || !e.pin) return `${signer.name}: the token label, the key label and the PIN`;
+  return null;
+}
+
+function toInput(signer: Signer, e: WitnessEntry): WitnessSignerInput {
+  return e.kind === 'file'
+    ? { name: signer.name, keyFile: e.keyFile, passphrase: e.passphrase }
+    : { name: signer.name, token: { module: e.module, tokenLabel: e.tokenLabel, keyLabel: e.keyLabel, pin: e.pin } };
 }
 
 export function WitnessSignForm({ request, reviewedHash, entriesShown }: { request: WitnessRequest; reviewedHash: string; entriesShown: boolean }) {
   const sign = useCeremony((s) => s.sign);
   const pending = useCeremony((s) => s.pending);
   const failure = useCeremony((s) => s.failure);
+  const loadModuleCandidates = useCeremony((s) => s.loadModuleCandidates);
   const signers = request.signers.filter((s) => !s.signed);
-  const [entries, setEntries] = useState<Record<string, Entry>>({});
+  const [entries, setEntries] = useState<Record<string, WitnessEntry>>(() => Object.fromEntries(signers.map((s) => [s.name, emptyWitnessEntry(s)])));
   const [reviewed, setReviewed] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const update = (name: string, change: Partial<Entry>) => setEntries((all) => ({ ...all, [name]: { keyFile: '', passphrase: '', ...all[name], ...change } }));
+  const anyToken = signers.some((s) => entries[s.name]?.kind === 'token');
+  const update = (signer: Signer, change: Partial<WitnessEntry>) => setEntries((all) => ({ ...all, [signer.name]: { ...(all[signer.name] ?? emptyWitnessEntry(signer)), ...change } }));
+
+  useEffect(() => {
+    if (anyToken) void loadModuleCandidates();
+  }, [anyToken, loadModuleCandidates]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!reviewed) return setProblem('Read the entries first, then confirm that you did.');
-    const missing = signers.filter((s) => s.keyKind === 'file' && (!entries[s.name]?.keyFile.startsWith('/') || !entries[s.name]?.passphrase)).map((s) => s.name);
-    if (missing.length > 0) return setProblem(`Key file (a full path) and passphrase are needed from: ${missing.join(', ')}.`);
+    const problems = signers.map((s) => entryProblem(s, entries[s.name] ?? emptyWitnessEntry(s))).filter((p): p is string => p !== null);
+    if (problems.length > 0) return setProblem(`Still needed: ${problems.join('; ')}.`);
     setProblem(null);
-    const witnesses: WitnessKeyInput[] = signers.map((s) => ({ name: s.name, keyFile: entries[s.name]!.keyFile, passphrase: entries[s.name]!.passphrase }));
-    setEntries((all) => Object.fromEntries(Object.entries(all).map(([name, e]) => [name, { keyFile: e.keyFile, passphrase: '' }])));
+    const witnesses = signers.map((s) => toInput(s, entries[s.name]!));
+    // The secrets leave this form's state before the request is even sent.
+    setEntries((all) => Object.fromEntries(Object.entries(all).map(([name, e]) => [name, { ...e, passphrase: '', pin: '' }])));
     await sign(request.step, reviewedHash, witnesses);
   };
 
@@ -43,25 +69,7 @@ export function WitnessSignForm({ request, reviewedHash, entriesShown }: { reque
         </span>
       </label>
       {signers.map((signer, i) => (
-        <fieldset key={signer.name} className="witness-sign__signer">
-          <legend className="custodian-inputs__name">{signer.name}</legend>
-          {signer.keyKind === 'file' ? (
-            <>
-              <TextField label={`Key file of ${signer.name}`} value={entries[signer.name]?.keyFile ?? ''} onChange={(e) => update(signer.name, { keyFile: e.target.value })} spellCheck={false} data-testid={`witness-key-file-${i + 1}`} />
-              <TextField
-                label={`Passphrase of ${signer.name}'s key`}
-                type="password"
-                value={entries[signer.name]?.passphrase ?? ''}
-                onChange={(e) => update(signer.name, { passphrase: e.target.value })}
-                autoComplete="off"
-                spellCheck={false}
-                data-testid={`witness-passphrase-${i + 1}`}
-              />
-            </>
-          ) : (
-            <p className="step-card__note">{signer.name} signs with a key on their own PKCS#11 token, which this screen cannot present.</p>
-          )}
-        </fieldset>
+        <WitnessKeyFields key={signer.name} signer={signer} position={i + 1} entry={entries[signer.name] ?? emptyWitnessEntry(signer)} onChange={(change) => update(signer, change)} />
       ))}
       {problem ? (
         <p className="field__error" role="alert" data-testid="witness-problem">

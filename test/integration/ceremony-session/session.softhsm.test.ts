@@ -15,6 +15,7 @@ import { verifyCeremonyFolder } from '../../../main/ceremony/folder';
 import { renderScriptYaml, rootKeyGenerationScript } from '../../../main/ceremony/script';
 import { ceremonyServiceForStatus, type CeremonyService } from '../../../main/ceremony/session';
 import type { KdfCost } from '../../../main/quorum/kdf';
+import { forkHsmClient } from '../../../main/hsm/hsm-client';
 import { createStatusService } from '../../../main/status/status-service';
 import type { StatusService } from '../../../main/status/types';
 import { createWitnessKey } from '../../../main/witness';
@@ -85,7 +86,7 @@ describe('ceremony session service on a SoftHSM2 rehearsal token', { timeout: 60
     const env = { ...process.env };
     delete env.CONCLAVE_PKCS11_MODULE;
     status = createStatusService({ dataDir: rehearsalDir, env, usb: null });
-    service = ceremonyServiceForStatus(status, { dataDir: rehearsalDir, toolVersion: 'session-test', kdf: async () => kdf });
+    service = ceremonyServiceForStatus(status, { dataDir: rehearsalDir, toolVersion: 'session-test', kdf: async () => kdf, hsmFactory: (workerEnv) => forkHsmClient({ env: workerEnv }), env });
     service.subscribe((event) => events.push(event.payload));
   });
 

@@ -32,6 +32,28 @@ describe('ceremony channel requests', () => {
     refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ ...witness, pin: '1' }] });
   });
 
+  it('witnessSign: a token witness gives module, token and key labels and the PIN, never mixed with a key file', () => {
+    const sign = contract.witnessSign.request;
+    const token = { module: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', tokenLabel: 'Wendy Card', keyLabel: 'witness', pin: '246813' };
+    ok(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token }] });
+    ok(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token }, { name: 'Wes', keyFile: '/k.json', passphrase: 'p'.repeat(16) }] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token: { ...token, pin: '' } }] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token: { ...token, tokenLabel: 'x'.repeat(33) } }] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token: { ...token, pinEnv: 'WENDY_PIN' } }] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token, keyFile: '/k.json', passphrase: 'p'.repeat(16) }] });
+    refused(sign, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses: [{ name: 'Wendy', token: { module: token.module, tokenLabel: 'Wendy Card', pin: '1' } }] });
+  });
+
+  it('perform and inspect: a restore names the backup folder; its preview takes a step and a folder only', () => {
+    const perform = contract.ceremonyPerform.request;
+    ok(perform, { step: 'restore-key', backupFolder: '/media/backup', custodians: [{ name: 'Ada', passphrase: 'x'.repeat(20), envelopePath: '/media/ada.json' }] });
+    refused(perform, { step: 'restore-key', backupFolder: '' });
+    const inspect = contract.ceremonyInspectBackup.request;
+    ok(inspect, { step: 'restore-key', directory: '/media/backup' });
+    refused(inspect, { step: 'restore-key' });
+    refused(inspect, { step: 'restore-key', directory: '/media/backup', passphrase: 'x'.repeat(20) });
+  });
+
   it('open, resolve and override: strict sources, resolutions and written reasons', () => {
     ok(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'template', template: 'rehearsal-root', witnessKeyFile: '/k.json' } });
     ok(contract.ceremonyOpen.request, { directory: '/c', source: { kind: 'script', path: '/s.yaml' } });

@@ -140,6 +140,57 @@ describe('ceremony store', () => {
     assert.equal(store.getState().review, null);
   });
 
+  it("sends a witness token's PIN with the sign request and keeps it nowhere", async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    const pin = 'wendy-card-pin-2468';
+    fake.answer('witnessSign', { ok: true, value: viewOf() });
+    const witnesses = [{ name: 'Wendy', token: { module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'Wendy Card', keyLabel: 'wendy-witness', pin } }];
+    const signing = store.getState().sign('seal', 'a'.repeat(64), witnesses);
+    assert.ok(!JSON.stringify(store.getState()).includes(pin), 'not while the call runs');
+    assert.equal(await signing, true);
+    assert.ok(!JSON.stringify(store.getState()).includes(pin), 'nor after');
+    assert.deepEqual(fake.calls.find((c) => c.channel === 'witnessSign')?.request, { step: 'seal', reviewedHash: 'a'.repeat(64), witnesses });
+  });
+
+  it('keeps a backup folder preview while its step is current and not performed, and drops it after', async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    const base = viewOf();
+    const current = base.current!;
+    const restoreView = { ...base, current: { ...current, id: 'restore-key', performed: false } };
+    store.getState().start();
+    fake.emit('ceremonyChanged', restoreView);
+    assert.equal(store.getState().view?.current?.id, 'restore-key');
+    const preview = {
+      directory: '/media/backup',
+      ceremonyId: 'backup-2026',
+      rehearsal: true,
+      createdAt: '2026-03-01T10:00:00.000Z',
+      policy: '2 of 3',
+      threshold: 2,
+      grouped: false,
+      key: { label: 'issuing-key', id: '01', algorithm: 'ec-p256', fingerprint: null, checkValue: null },
+      wrapped: { file: 'wrapped-key.bin', sha256: 'a'.repeat(64), bytes: 80 },
+      custodians: [],
+      checks: [],
+    };
+    fake.answer('ceremonyInspectBackup', { ok: true, value: preview });
+    assert.equal(await store.getState().inspectBackup('restore-key', '/media/backup'), true);
+    assert.deepEqual(fake.calls.find((c) => c.channel === 'ceremonyInspectBackup')?.request, { step: 'restore-key', directory: '/media/backup' });
+    assert.deepEqual(store.getState().backupPreview, { step: 'restore-key', preview });
+    fake.emit('ceremonyChanged', restoreView);
+    assert.ok(store.getState().backupPreview, 'the same step keeps it');
+    fake.emit('ceremonyChanged', { ...restoreView, current: { ...restoreView.current, performed: true } });
+    assert.equal(store.getState().backupPreview, null, 'performed: the preview has served');
+
+    fake.answer('ceremonyInspectBackup', { ok: false, error: { code: 'BACKUP_RECORD_UNREADABLE', message: 'No record.', action: 'Give the backup folder.' } });
+    fake.answer('ceremonyState', { ok: true, value: restoreView });
+    assert.equal(await store.getState().inspectBackup('restore-key', '/media/elsewhere'), false);
+    assert.equal(store.getState().backupPreview, null);
+    assert.deepEqual(store.getState().failure?.operation, 'inspect');
+  });
+
   it('announces what a person should hear: the ceremony opened, an exception, the seal', () => {
     const view = viewOf();
     assert.match(newsOf(null, view) ?? '', /is open \(rehearsal\)/);

@@ -1,5 +1,6 @@
 // A real transcript for the view tests, written by the real writer into a temporary
-// folder: the rehearsal root script's ceremony-opened entry, then whatever a test appends
+// folder: the ceremony-opened entry of the rehearsal root script (or the script a test
+// gives, whose witnesses must be those it lists), then whatever a test appends
 // (step-started, acknowledgements, exceptions...), as the engine would write them.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,21 +29,21 @@ export interface Built {
   cleanup(): Promise<void>;
 }
 
-export async function buildTranscript(): Promise<Built> {
+export async function buildTranscript(given?: CeremonyScript): Promise<Built> {
   const dir = mkdtempSync(join(tmpdir(), 'conclave-session-view-'));
-  const script = rehearsalRootScript({ witnessFingerprint: WITNESS_FINGERPRINT });
+  const script = given ?? rehearsalRootScript({ witnessFingerprint: WITNESS_FINGERPRINT });
   const text = renderScriptYaml(script);
   let clock = Date.parse('2026-03-01T10:00:00.000Z');
   const writer = await openTranscript(join(dir, 'transcript.jsonl'), { ceremonyId: script.ceremony.id, create: true, now: () => new Date((clock += 1000)) });
   await writer.append('ceremony-opened', ADMIN, {
-    script: { name: 'rehearsal-root.yaml', format: 'yaml', sha256: createHash('sha256').update(text, 'utf8').digest('hex'), text },
+    script: { name: `${given ? script.ceremony.id : 'rehearsal-root'}.yaml`, format: 'yaml', sha256: createHash('sha256').update(text, 'utf8').digest('hex'), text },
     tool: { name: 'conclave', version: 'test' },
     rehearsal: true,
     previousCeremonyFinalHash: null,
     participants: [
       { role: 'administrator', name: ADMIN.name },
       ...script.participants.custodians.map((c) => ({ role: 'custodian' as const, name: c.name })),
-      { role: 'witness', name: WITNESS.name, keyFingerprint: WITNESS_FINGERPRINT },
+      ...script.participants.witnesses.map((w) => ({ role: 'witness' as const, name: w.name, keyFingerprint: w.key.fingerprint })),
     ],
   });
   const last = () => writer.entries[writer.entries.length - 1]!;

@@ -247,7 +247,7 @@ describe('ceremony view: what the witnesses sign', () => {
     assert.equal(v.witness?.upTo, checkpointSeq - 1);
     assert.equal(v.witness?.reviewHash, checkpointHash);
     assert.equal(v.witness?.reviewWords.length, 6);
-    assert.deepEqual(v.witness?.signers, [{ name: WITNESS.name, keyKind: 'file', keyFingerprint: WITNESS_FINGERPRINT, signed: false }]);
+    assert.deepEqual(v.witness?.signers, [{ name: WITNESS.name, keyKind: 'file', keyFingerprint: WITNESS_FINGERPRINT, tokenLabel: null, signed: false }]);
     assert.equal(v.witness?.ready, true);
     assert.deepEqual(v.current?.inputs, { kind: 'witness-signatures', pending: [WITNESS.name] });
     assert.match(view(built, { busy: 'recording an acknowledgement' }).witness?.blockedBy ?? '', /busy/);

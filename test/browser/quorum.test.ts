@@ -114,7 +114,7 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     assert.equal(await setupTab.getAttribute('aria-current'), 'page');
     assert.equal(await page.getByTestId('nav-status').getAttribute('aria-current'), null);
     assert.equal(await text(page.locator('.app-header__screen')), 'Quorum setup');
-    assert.equal(await page.getByRole('navigation', { name: 'Screens' }).getByRole('button').count(), 6);
+    assert.equal(await page.getByRole('navigation', { name: 'Screens' }).getByRole('button').count(), 7);
   });
 
   it('checks the policy before sending anything', async () => {

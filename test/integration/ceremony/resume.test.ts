@@ -4,17 +4,19 @@
 // token made before the crash could record it is adopted, never generated again.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { rehearsalRootScript } from '../../../main/ceremony/script';
+import { rehearsalScript } from '../../../main/ceremony/engine';
 import type { ChainEntry } from '../../../main/transcript';
 import { conclave, verifiedTranscript } from './cli-run';
 
-const STEPS = rehearsalRootScript({ witnessFingerprint: '00'.repeat(32) }).steps.map((s) => s.id);
-const KEY_STEPS = ['ceremony-key', 'root-key', 'key-encryption-key'];
-const LABELS = ['ceremony-rehearsal-root', 'root-kek', 'root-signing-key'];
+const STEPS = rehearsalScript('00'.repeat(32)).steps.map((s) => s.id);
+const KEY_STEPS = ['ceremony-key', 'root-key', 'key-encryption-key', 'generate-data-key'];
+const LABELS = ['ceremony-rehearsal-root', 'rehearsal-data-key', 'root-kek', 'root-signing-key'];
+/** The token also holds the transport key the rehearsal set up with the recipient token before the ceremony. */
+const ON_TOKEN = [...LABELS, 'rehearsal-transport-kek'].sort();
 
 function keyEntries(entries: ChainEntry[]) {
   return entries.flatMap((e) => (e.entry.type === 'key-generated' ? [e.entry.data] : []));
@@ -45,14 +47,14 @@ function crashAndResume(t: { after: (fn: () => void) => void }, point: string) {
   const entries = verifiedTranscript(dir);
   const keys = keyEntries(entries);
   assert.deepEqual(keys.map((k) => k.label).sort(), LABELS, `one key-generated per key after ${point}`);
-  assert.deepEqual(keysOnToken(dir), LABELS, `one key per label on the token after ${point}`);
+  assert.deepEqual(keysOnToken(dir), ON_TOKEN, `one key per label on the token after ${point}`);
   assert.equal(entries.filter((e) => e.entry.type === 'resumed').length, 1);
   assert.equal(conclave(['verify', dir]).status, 0);
   return keys;
 }
 
 test('kill -9 right after each step starts, then resume: the ceremony completes and verifies', async (t) => {
-  assert.equal(STEPS.length, 12);
+  assert.equal(STEPS.length, 14);
   for (const step of STEPS) {
     await t.test(`killed after ${step} started`, () => {
       crashAndResume(t, `${step}:started`);
@@ -72,6 +74,26 @@ test('kill -9 after the token made a key but before the transcript recorded it: 
 
 test('kill -9 right after a step completed, then resume', async (t) => {
   crashAndResume(t, 'quorum-setup:completed');
+});
+
+test('kill -9 after the bundle file was written but before it was recorded: the bundle is adopted, never wrapped again', async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'conclave-resume-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  const dir = join(base, 'ceremony');
+  const crashed = conclave(['rehearse', '--out', dir], { CONCLAVE_TEST_CRASH_AFTER: 'export-data-key:files-written' });
+  assert.equal(crashed.signal, 'SIGKILL', `${crashed.stdout}\n${crashed.stderr}`);
+  const bundleDir = join(dir, 'bundles');
+  const [name] = readdirSync(bundleDir);
+  const written = readFileSync(join(bundleDir, name!));
+  const resumed = conclave(['rehearse', '--resume', dir]);
+  assert.equal(resumed.status, 0, `${resumed.stdout}\n${resumed.stderr}`);
+  assert.deepEqual(readFileSync(join(bundleDir, name!)), written);
+  const entries = verifiedTranscript(dir);
+  const completed = entries.find((e) => e.entry.type === 'step-completed' && e.entry.data.step === 'export-data-key');
+  assert.ok(completed && completed.entry.type === 'step-completed');
+  assert.equal((completed.entry.data.result as { adopted?: unknown }).adopted, true);
+  assert.equal(entries.filter((e) => e.entry.type === 'file-written' && e.entry.data.path === `bundles/${name}`).length, 1);
+  assert.equal(conclave(['verify', dir]).status, 0);
 });
 
 test('a torn final entry left by the crash is cut, recorded, and the ceremony resumes', async (t) => {

@@ -36,6 +36,7 @@ import { serializeQuorumRecord } from './record';
 import { generatePins, type EntropySource } from './secret-generation';
 import { splitSecret } from './sharing';
 import { SECRET_IDS, type EnvelopeMetadata, type Fingerprint, type OpenedShares, type QuorumPolicy, type QuorumRecord, type SecretId } from './types';
+import { custodianSlug } from './custodian-slug';
 
 export type Secrets = Record<SecretId, Uint8Array>;
 
@@ -105,16 +106,6 @@ function wipe(secrets: Partial<Secrets> | null | undefined): void {
 function newCeremonyId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   return `quorum-${day}-${randomBytes(4).toString('hex')}`;
-}
-
-function slug(name: string): string {
-  const s = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase()
-    .slice(0, 32);
-  return s || 'custodian';
 }
 
 function assertDirectory(path: string, what: string): void {
@@ -391,7 +382,7 @@ export class QuorumSetup {
     if (!sealed) throw setupError('NOT_SEALED', `The envelope of ${c.name} is not sealed yet.`, `${c.name} chooses a passphrase first.`);
     if (c.saved) throw setupError('ALREADY_SAVED', `The envelope of ${c.name} was already saved to ${c.saved.path}.`, `${c.name} proves receipt by opening it from there.`);
     assertDirectory(directory, `folder for ${c.name}'s envelope`);
-    const path = join(directory, `conclave-share-${this.ceremonyId}-${String(index).padStart(2, '0')}-${slug(c.name)}.json`);
+    const path = join(directory, `conclave-share-${this.ceremonyId}-${String(index).padStart(2, '0')}-${custodianSlug(c.name)}.json`);
     await this.exclusive(async () => {
       const written = await writeFileAtomic(path, sealed.text, { mode: 0o600 });
       if (written.sha256 !== compactFingerprint(sealed.fingerprint)) {

@@ -21,6 +21,7 @@ import type { BackupSecretId, QuorumPolicy } from '../../quorum/types';
 import type { BackupRecord } from './backup-record';
 import type { ActionContext } from './context';
 import { engineError } from './errors';
+import { custodianSlug } from '../../quorum/custodian-slug';
 
 export const BACKUP_SECRET: BackupSecretId = 'backup-key';
 const PREFIX = 'conclave-backup-share-';
@@ -35,18 +36,8 @@ export interface SealedBackupEnvelope {
   commitment: string;
 }
 
-function slug(name: string): string {
-  const s = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase()
-    .slice(0, 32);
-  return s || 'custodian';
-}
-
 export function backupEnvelopeFile(ceremonyId: string, index: number, name: string): string {
-  return `${PREFIX}${ceremonyId}-${String(index).padStart(2, '0')}-${slug(name)}.json`;
+  return `${PREFIX}${ceremonyId}-${String(index).padStart(2, '0')}-${custodianSlug(name)}.json`;
 }
 
 /** Whether a file name is one of this module's envelopes (of any ceremony). */

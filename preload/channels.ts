@@ -42,6 +42,8 @@ export const CHANNEL_NAMES = [
   'witnessReview',
   'witnessSign',
   'ceremonyInspectBackup',
+  'ceremonyListMedia',
+  'ceremonyBundleFrames',
   'importState',
   'importPinRoot',
   'importConfirmRoot',

@@ -403,8 +403,73 @@ export const CeremonyStepInputsSchema = z.discriminatedUnion('kind', [
     label: text(128),
     role: text(32),
   }),
+  /**
+   * An export-bundle step, before it runs: the recipient and the key as the script names
+   * them, and where the bundle may be copied besides the ceremony folder (a medium is
+   * chosen with ceremonyListMedia and given to ceremonyPerform as `medium`).
+   */
+  z.strictObject({
+    kind: z.literal('export-bundle'),
+    recipient: z.strictObject({
+      name: text(128),
+      kind: z.enum(['rsa', 'ec', 'transport-kek', 'aws-kms']),
+      /** SHA-256 of the recipient's public key (SPKI DER); null for a transport KEK, or when the key in the script cannot be read. */
+      fingerprint: FingerprintSchema.nullable(),
+      /** The transport key-encryption key both tokens hold under this label (transport-kek only). */
+      kekLabel: text(128).nullable(),
+      awsKms: z.strictObject({ wrappingAlgorithm: text(64), keyId: text(2048).nullable() }).nullable(),
+      /** Why the recipient's public key cannot be read; the step would fail. */
+      problem: text(600).nullable(),
+    }),
+    key: z.strictObject({ label: text(128), algorithm: text(32).nullable(), usage: text(16), version: z.number().int().min(1), existing: z.boolean() }),
+    signingKey: text(128),
+    validityDays: z.number().int().min(1),
+    qr: z.boolean(),
+    /** Serials of the media the bundle may be copied to; null: any removable medium. */
+    mediaAllowList: z.array(text(128)).max(64).nullable(),
+  }),
 ]);
 export type CeremonyStepInputs = z.infer<typeof CeremonyStepInputsSchema>;
+
+/** The mounted removable media an export-bundle step may copy its bundle to, checked against its allow-list. */
+export const CeremonyMediaSchema = z.strictObject({
+  /** False when the mount table or /sys/block cannot be read: no medium can be seen then. */
+  visible: z.boolean(),
+  allowList: z.array(text(128)).max(64).nullable(),
+  media: z
+    .array(
+      z.strictObject({
+        device: text(256),
+        mountPoint: text(4096),
+        label: text(256).nullable(),
+        serial: text(256).nullable(),
+        sizeBytes: z.number().int().nonnegative().nullable(),
+        fsType: text(64),
+        readOnly: z.boolean(),
+        /** The medium in words, as a media-written entry would name it. */
+        description: text(256),
+        /** On the step's allow-list; null when the step has none. */
+        allowed: z.boolean().nullable(),
+      }),
+    )
+    .max(64),
+});
+export type CeremonyMedia = z.infer<typeof CeremonyMediaSchema>;
+
+/** A written bundle as QR frame texts, from the file whose SHA-256 the transcript records. */
+export const BundleFramesSchema = z.strictObject({
+  fileName: text(255),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  /** One single-part code holds the whole bundle. */
+  staticFrame: z.boolean(),
+  /** Upper-case UR texts of the type conclave-bundle (docs/qr-transport.md), in the order to show them. */
+  texts: z
+    .array(z.string().max(1000).regex(/^UR:CONCLAVE-BUNDLE\/(?:[1-9][0-9]{0,9}-[1-9][0-9]{0,9}\/)?[A-Z]+$/))
+    .min(1)
+    .max(2000),
+});
+export type BundleFrames = z.infer<typeof BundleFramesSchema>;
 
 /** The custodians' policy over a backup's envelopes as the backup record lists it; the facts a restore checks, before any passphrase. */
 export const BackupPreviewSchema = z.strictObject({
@@ -438,6 +503,28 @@ export const CeremonyBackupResultSchema = z.strictObject({
   check: text(600).nullable(),
 });
 export type CeremonyBackupResult = z.infer<typeof CeremonyBackupResultSchema>;
+
+/** A performed export-bundle step: the bundle written, and where copies went. */
+export const CeremonyExportResultSchema = z.strictObject({
+  /** The bundle's path in the ceremony folder (bundles/…). */
+  file: text(1024),
+  sha256: FingerprintSchema,
+  bytes: z.number().int().nonnegative(),
+  exportedAt: text(64),
+  expiresAt: text(64),
+  rehearsal: z.boolean(),
+  /** The recipient as the bundle names it; keyFingerprint is the transport KEK's check value for transport-kek. */
+  recipient: z.strictObject({ name: text(128), kind: text(32), keyFingerprint: text(64) }),
+  key: z.strictObject({ label: text(128), id: text(130), algorithm: text(32), usage: text(16), version: z.number().int().min(1) }),
+  wrapMethod: text(32),
+  /** The QR frames and sheet folder (qr/…/), or null when the step writes none. */
+  qrFolder: text(1024).nullable(),
+  /** A bundle an interrupted attempt wrote was checked and adopted rather than wrapped again. */
+  adopted: z.boolean(),
+  /** Copies written to media, each read back (path, the medium in words, SHA-256 read back). */
+  media: z.array(z.strictObject({ path: text(4096), medium: text(256), sha256: text(64) })).max(8),
+});
+export type CeremonyExportResult = z.infer<typeof CeremonyExportResultSchema>;
 
 /** A key a restore-key step put on the token, as read back and recorded. */
 export const CeremonyRestoreResultSchema = z.strictObject({
@@ -500,6 +587,8 @@ export const CeremonyStepCardSchema = z.strictObject({
   backup: CeremonyBackupResultSchema.nullable(),
   /** A restore-key step whose key is on the token: what was read back and checked. */
   restore: CeremonyRestoreResultSchema.nullable(),
+  /** A performed export-bundle step: the bundle, its SHA-256 and the media it was copied to. */
+  exportResult: CeremonyExportResultSchema.nullable(),
 });
 export type CeremonyStepCard = z.infer<typeof CeremonyStepCardSchema>;
 
@@ -841,6 +930,8 @@ export const contract = {
       quorumRecordPath: absolutePath.optional(),
       /** restore-key: the backup ceremony's folder; the custodians above present their backup-key envelopes. */
       backupFolder: absolutePath.optional(),
+      /** export-bundle: a folder on a medium to copy the bundle to; for a fixed disk, the folder typed again. */
+      medium: z.strictObject({ directory: absolutePath, nonRemovableConfirmation: z.string().min(1).max(4096).optional() }).optional(),
     }),
     response: CeremonyViewSchema,
   },
@@ -867,6 +958,10 @@ export const contract = {
   },
   /** Reads a backup ceremony's folder for a restore-key step without any secret: its record, envelopes and the checks against the script's pins. */
   ceremonyInspectBackup: { request: z.strictObject({ step: stepId, directory: absolutePath }), response: BackupPreviewSchema },
+  /** The mounted removable media an export-bundle step may copy its bundle to; reads only. */
+  ceremonyListMedia: { request: z.strictObject({ step: stepId }), response: CeremonyMediaSchema },
+  /** The bundle an export-bundle step wrote, as QR frame texts; the file must have the SHA-256 the transcript records. */
+  ceremonyBundleFrames: { request: z.strictObject({ step: stepId }), response: BundleFramesSchema },
   /** The import screen's state. */
   importState: { request: none, response: ImportViewSchema },
   /** Pins the root public key (a PEM file); a bundle loaded before is verified again against it. */

@@ -103,6 +103,8 @@ export function handlersFor(services: StatusService | AppServices): Handlers {
     witnessReview: (r) => c().witnessReview(r),
     witnessSign: (r) => c().witnessSign(r),
     ceremonyInspectBackup: (r) => c().ceremonyInspectBackup(r),
+    ceremonyListMedia: (r) => c().ceremonyListMedia(r),
+    ceremonyBundleFrames: (r) => c().ceremonyBundleFrames(r),
     importState: (r) => i().importState(r),
     importPinRoot: (r) => i().importPinRoot(r),
     importConfirmRoot: (r) => i().importConfirmRoot(r),

@@ -1,7 +1,8 @@
 // A bundle's QR frames on screen (docs/qr-transport.md): one static code when the bundle
 // fits in one, otherwise the fountain-coded frames shown one after another in a loop,
 // with a frame counter, pause and play, single steps and a speed control. A receiver
-// that misses frames keeps scanning; any frames will do, in any order.
+// that misses frames keeps scanning; any frames will do, in any order. Someone who asked
+// their system for reduced motion gets the first frame paused, and plays it themselves.
 import { useEffect, useId, useMemo, useReducer } from 'react';
 import QRCode from 'qrcode';
 import { Button } from './Button';
@@ -27,11 +28,16 @@ export type AnimationAction =
   /** One frame back or forward; pauses, so the frame stays to be scanned. */
   | { type: 'step'; by: 1 | -1 }
   | { type: 'speed'; fps: number }
-  /** Other frames were given: back to the first one, playing, at the same speed. */
-  | { type: 'reset' };
+  /** Other frames were given: back to the first one at the same speed, playing unless `autoplay` is false. */
+  | { type: 'reset'; autoplay?: boolean };
 
-export function initialAnimation(count: number, fps: number = DEFAULT_FRAME_RATE): AnimationState {
-  return { index: 0, playing: count > 1, fps: clampRate(fps) };
+export function initialAnimation(count: number, fps: number = DEFAULT_FRAME_RATE, autoplay = true): AnimationState {
+  return { index: 0, playing: count > 1 && autoplay, fps: clampRate(fps) };
+}
+
+/** The system's "reduce motion" preference; false where it cannot be asked (no window). */
+export function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
 function clampRate(fps: number): number {
@@ -53,7 +59,7 @@ export function animationReducer(count: number, state: AnimationState, action: A
     case 'speed':
       return { ...state, fps: clampRate(action.fps) };
     case 'reset':
-      return initialAnimation(count, state.fps);
+      return initialAnimation(count, state.fps, action.autoplay ?? true);
   }
 }
 
@@ -103,19 +109,22 @@ export interface AnimatedQrProps {
   size?: number;
   /** Starting speed in frames per second. */
   initialFps?: number;
+  /** Start playing; by default unless the system asks for reduced motion. */
+  autoplay?: boolean;
   className?: string;
 }
 
-export function AnimatedQr({ frames, label, size = 360, initialFps = DEFAULT_FRAME_RATE, className }: AnimatedQrProps) {
+export function AnimatedQr({ frames, label, size = 360, initialFps = DEFAULT_FRAME_RATE, autoplay, className }: AnimatedQrProps) {
   const count = frames.length;
-  const [state, dispatch] = useReducer((s: AnimationState, a: AnimationAction) => animationReducer(count, s, a), initialFps, (fps) => initialAnimation(count, fps));
+  const play = autoplay ?? !prefersReducedMotion();
+  const [state, dispatch] = useReducer((s: AnimationState, a: AnimationAction) => animationReducer(count, s, a), initialFps, (fps) => initialAnimation(count, fps, play));
   const speedId = useId();
   const counterId = useId();
 
   // Frame texts carry the message's checksum, so the first and last name the message;
   // a parent that passes an equal new array each render does not restart the loop.
   const messageKey = `${count}\n${frames[0] ?? ''}\n${frames[count - 1] ?? ''}`;
-  useEffect(() => dispatch({ type: 'reset' }), [messageKey]);
+  useEffect(() => dispatch({ type: 'reset', autoplay: play }), [messageKey]);
 
   useEffect(() => {
     if (!state.playing || count <= 1) return undefined;
@@ -134,7 +143,7 @@ export function AnimatedQr({ frames, label, size = 360, initialFps = DEFAULT_FRA
     );
   }
   return (
-    <figure className={cx('animated-qr', className)} aria-label={label}>
+    <figure className={cx('animated-qr', className)} aria-label={label} data-playing={String(state.playing)} data-frame={index + 1}>
       <QrSvg text={frames[index]!} pixels={size} label={`${label}: QR code, frame ${index + 1} of ${count}`} />
       <figcaption className="animated-qr__caption">
         {/* Not a live region: announcing every frame several times a second would drown everything else out. */}

@@ -1,5 +1,5 @@
 // The ceremony design system: every screen builds from these.
-export { AnimatedQr, animationReducer, frameDelayMs, FRAME_RATES, initialAnimation, qrPath, type AnimatedQrProps, type AnimationAction, type AnimationState } from './AnimatedQr';
+export { AnimatedQr, animationReducer, frameDelayMs, FRAME_RATES, initialAnimation, prefersReducedMotion, qrPath, type AnimatedQrProps, type AnimationAction, type AnimationState } from './AnimatedQr';
 export { AppShell, type AppShellProps } from './AppShell';
 export { Banner, ErrorBanner, type BannerProps, type BannerTone, type ErrorBannerProps } from './Banner';
 export { Button, type ButtonProps, type ButtonVariant } from './Button';

@@ -6,8 +6,24 @@
 // Passphrases and a witness token's PIN pass through perform(), relogin() and sign() as
 // arguments and go straight to main; nothing here keeps them, so the state can be
 // serialized without revealing a secret. A backup folder's preview holds public facts only.
+//
+// The media listing and a written bundle's QR frames are reads that run beside the
+// commands (a command may run while the frames load), each with its own error.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BackupPreview, CeremonySource, ModuleCandidate, CeremonyView, ConclaveApi, CustodianInput, ErrorValue, Result, WitnessReview, WitnessSignerInput } from '../../preload/contract';
+import type {
+  BackupPreview,
+  BundleFrames,
+  CeremonyMedia,
+  CeremonySource,
+  ModuleCandidate,
+  CeremonyView,
+  ConclaveApi,
+  CustodianInput,
+  ErrorValue,
+  Result,
+  WitnessReview,
+  WitnessSignerInput,
+} from '../../preload/contract';
 import { callApi } from './api-call';
 import type { Announcement } from './status-store';
 
@@ -42,6 +58,16 @@ export interface PerformInputs {
   quorumRecordPath?: string;
   /** restore-key: the backup ceremony's folder. */
   backupFolder?: string;
+  /** export-bundle: the folder to copy the bundle to; for a fixed disk, the folder typed again. */
+  medium?: { directory: string; nonRemovableConfirmation?: string };
+}
+
+/** A read for one step: loading, its answer, or why there is none. */
+export interface StepRead<T> {
+  step: string;
+  loading: boolean;
+  value: T | null;
+  error: ErrorValue | null;
 }
 
 export interface CeremonyState {
@@ -51,6 +77,10 @@ export interface CeremonyState {
   backupPreview: { step: string; preview: BackupPreview } | null;
   /** PKCS#11 libraries found on this machine, offered to a witness who signs with a token. */
   moduleCandidates: ModuleCandidate[];
+  /** The removable media an export step may copy its bundle to. */
+  media: StepRead<CeremonyMedia> | null;
+  /** The bundle an export step wrote, as QR frame texts. */
+  bundleFrames: StepRead<BundleFrames> | null;
   pending: CeremonyOperation | null;
   failure: CeremonyFailure | null;
   /** The step the runner shows: null follows the current step. */
@@ -77,6 +107,10 @@ export interface CeremonyState {
   /** Reads the backup ceremony's folder for a restore step: its record, envelopes and the checks against the script's pins. */
   inspectBackup(step: string, directory: string): Promise<boolean>;
   clearBackupPreview(): void;
+  /** Lists the mounted removable media for an export step, with its allow-list. */
+  listMedia(step: string): Promise<boolean>;
+  /** Fetches the QR frames of the bundle an export step wrote. */
+  loadBundleFrames(step: string): Promise<boolean>;
   loadModuleCandidates(): Promise<void>;
   select(step: string | null): void;
   dismissFailure(): void;
@@ -108,10 +142,15 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
       const keepReview = review && next?.witness && next.witness.step === review.request.step && next.witness.reviewHash === review.request.reviewHash;
       const preview = get().backupPreview;
       const keepPreview = preview && next?.current?.id === preview.step && !next.current.performed;
+      const media = get().media;
+      const frames = get().bundleFrames;
       set({
         view: next,
         review: keepReview ? review : null,
         backupPreview: keepPreview ? preview : null,
+        media: media && next?.current?.id === media.step && !next.current.performed ? media : null,
+        // The frames are of the bundle the performed step wrote; a step not (or no longer) performed has none to show.
+        bundleFrames: frames && next?.current?.id === frames.step && next.current.performed ? frames : null,
         selected: next && get().selected && next.current?.id !== get().selected ? get().selected : null,
       });
       if (next) {
@@ -141,11 +180,19 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
 
     const viewCommand = (operation: CeremonyOperation, step: string | null, call: () => Promise<Result<CeremonyView>>) => command(operation, step, call, (view) => apply(view));
 
+    /** What a read beside the commands settled on; a refusal is announced, and stays with the read. */
+    const settled = <T,>(step: string, result: Result<T>): StepRead<T> => {
+      if (!result.ok) announce(`${result.error.message} ${result.error.action}`);
+      return { step, loading: false, value: result.ok ? result.value : null, error: result.ok ? null : result.error };
+    };
+
     return {
       view: null,
       review: null,
       backupPreview: null,
       moduleCandidates: [],
+      media: null,
+      bundleFrames: null,
       pending: null,
       failure: null,
       selected: null,
@@ -173,7 +220,7 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
       },
 
       close() {
-        return command('close', null, () => api.ceremonyClose({}), () => set({ view: null, review: null, backupPreview: null, selected: null }));
+        return command('close', null, () => api.ceremonyClose({}), () => set({ view: null, review: null, backupPreview: null, media: null, bundleFrames: null, selected: null }));
       },
 
       startStep(step) {
@@ -228,6 +275,25 @@ export function createCeremonyStore(api: ConclaveApi): CeremonyStore {
 
       clearBackupPreview() {
         set({ backupPreview: null });
+      },
+
+      async listMedia(step) {
+        const loading: StepRead<CeremonyMedia> = { step, loading: true, value: null, error: null };
+        set({ media: loading });
+        const result = await callApi('listMedia', () => api.ceremonyListMedia({ step }));
+        // A newer read (or a view that moved on) replaced this one: its answer is no longer asked for.
+        if (get().media !== loading) return false;
+        set({ media: settled(step, result) });
+        return result.ok;
+      },
+
+      async loadBundleFrames(step) {
+        const loading: StepRead<BundleFrames> = { step, loading: true, value: null, error: null };
+        set({ bundleFrames: loading });
+        const result = await callApi('bundleFrames', () => api.ceremonyBundleFrames({ step }));
+        if (get().bundleFrames !== loading) return false;
+        set({ bundleFrames: settled(step, result) });
+        return result.ok;
       },
 
       async loadModuleCandidates() {

@@ -4,8 +4,10 @@
 // with clicks and typing, the passphrases typed from the rehearsal answers file: the
 // room, the clock, the token, a 3-of-5 quorum set up, a login (first with a wrong
 // passphrase: the exception dialog, then retry), the ceremony key, the root key, the
-// key-encryption key, the public key, a checkpoint the witness reviews and signs on the
-// witness screen, and the seal, which the witness signs too. The folder is finalized;
+// key-encryption key, the public key, a data key exported to the rehearsal recipient
+// (test/browser/ceremony-export.test.ts looks at that step closely), a checkpoint the
+// witness reviews and signs on the witness screen, and the seal, which the witness
+// signs too. The folder is finalized;
 // the built CLI's `conclave verify DIR` must accept it; no secret is in any file it holds.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -111,11 +113,11 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     await page.getByTestId('ceremony-header').waitFor();
     const view = expectOk<CeremonyView>(lastResponse(opened, 'ceremonyOpen'));
     assert.equal(view.rehearsal, true);
-    assert.equal(view.steps.length, 12);
+    assert.equal(view.steps.length, 14);
     assert.ok(await page.getByTestId('ceremony-rehearsal').isVisible(), 'the rehearsal is marked on the runner');
-    assert.equal(await page.getByRole('navigation', { name: 'Ceremony steps' }).getByRole('listitem').count(), 12);
+    assert.equal(await page.getByRole('navigation', { name: 'Ceremony steps' }).getByRole('listitem').count(), 14);
     await ui.waitForCurrent('check-room');
-    assert.equal(await page.locator('[data-testid^="step-item-"][data-status="pending"]').count(), 12);
+    assert.equal(await page.locator('[data-testid^="step-item-"][data-status="pending"]').count(), 14);
     assert.equal(transcriptLines(ceremonyDir)[0]?.type, 'ceremony-opened');
   });
 
@@ -227,6 +229,9 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     await ui.plainStep('key-encryption-key');
     await ui.plainStep('export-root-public-key');
     assert.ok(existsSync(join(ceremonyDir, 'root-public.pem')));
+    await ui.plainStep('generate-data-key');
+    await ui.plainStep('export-data-key');
+    assert.ok(transcriptLines(ceremonyDir).some((e) => e.type === 'file-written' && String(e.data.path).startsWith('bundles/')), 'the bundle is written and recorded');
     await ui.plainStep('checkpoint');
   });
 
@@ -293,7 +298,7 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     const last = readFileSync(join(ceremonyDir, 'transcript.jsonl'), 'utf8').trimEnd().split('\n').pop()!;
     assert.equal(JSON.parse(last).type, 'sealed');
     assert.deepEqual(await sealed.locator('.fingerprint__word').allInnerTexts(), view.sealed!.finalHash.words);
-    assert.equal(await page.locator('[data-testid^="step-item-"][data-status="done"]').count(), 12);
+    assert.equal(await page.locator('[data-testid^="step-item-"][data-status="done"]').count(), 14);
     for (const file of ['report.html', 'report.pdf', 'SHA256SUMS']) assert.ok(existsSync(join(ceremonyDir, file)), `${file} was written`);
     await screenshot(page, 'ceremony-runner-sealed.png');
   });

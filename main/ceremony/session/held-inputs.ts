@@ -16,6 +16,12 @@ export type HeldWitness =
   | { name: string; keyFile: string; passphrase: Uint8Array }
   | { name: string; token: { module: string; tokenLabel: string; keyLabel: string; pin: Uint8Array } };
 
+/** Where an export-bundle step copies its bundle; for a fixed disk, the folder typed again. */
+export interface HeldMedium {
+  directory: string;
+  nonRemovableConfirmation: string | null;
+}
+
 /** Which input the engine just took: the session shows it as the step's progress. */
 export type InputUse = { kind: 'custodian'; name: string } | { kind: 'witness'; name: string };
 
@@ -27,6 +33,7 @@ export class HeldInputs implements CeremonyInputs {
   private backupOrder: string[] | null = null;
   private folder: string | null = null;
   private recordPath: string | null = null;
+  private medium: { step: string; target: HeldMedium } | null = null;
 
   constructor(private readonly onUse: (use: InputUse) => void = () => undefined) {}
 
@@ -49,6 +56,15 @@ export class HeldInputs implements CeremonyInputs {
 
   holdQuorumRecord(path: string | null): void {
     this.recordPath = path;
+  }
+
+  /** The medium the administrator chose for this one perform of this export step. */
+  holdExportMedium(step: string, target: HeldMedium): void {
+    this.medium = { step, target: { ...target } };
+  }
+
+  exportMedium(stepId: string): HeldMedium | null {
+    return this.medium?.step === stepId ? { ...this.medium.target } : null;
   }
 
   get holding(): boolean {
@@ -133,5 +149,6 @@ export class HeldInputs implements CeremonyInputs {
     this.backupOrder = null;
     this.folder = null;
     this.recordPath = null;
+    this.medium = null;
   }
 }

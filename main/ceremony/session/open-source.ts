@@ -1,6 +1,8 @@
 // Where a new ceremony's script comes from: the built-in rehearsal root ceremony (its one
-// witness named by a witness key file, whose public fingerprint the script lists) or a
-// script file, read strictly. Either way the engine records the exact source text.
+// witness named by a witness key file, whose public fingerprint the script lists; like
+// `conclave rehearse`, it exports a data key to the rehearsal recipient under the
+// transport KEK the two rehearsal tokens share) or a script file, read strictly. Either
+// way the engine records the exact source text.
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
@@ -8,7 +10,7 @@ import { DomainError } from '../../../native/errors';
 import type { CeremonySource } from '../../../preload/contract';
 import { readWitnessKeyFile, witnessNameProblem } from '../../witness';
 import { isEmptyOrMissing, TRANSCRIPT_FILE, type ScriptSource } from '../engine';
-import { detectFormat, MAX_SCRIPT_CHARACTERS, parseScript, rehearsalRootScript, renderScriptYaml, type CeremonyScript } from '../script';
+import { detectFormat, MAX_SCRIPT_CHARACTERS, parseScript, REHEARSAL_TRANSPORT_KEK_LABEL, rehearsalRootScript, renderScriptYaml, type CeremonyScript } from '../script';
 
 export interface OpenedSource {
   script: CeremonyScript;
@@ -25,6 +27,7 @@ export async function scriptFromSource(source: CeremonySource): Promise<OpenedSo
       witnessFingerprint: key.fingerprint,
       ...(witnessNameProblem(key.name) === null ? { witnessName: key.name } : {}),
       ...(source.certificate ? { certificate: true } : {}),
+      bundleTransportKek: REHEARSAL_TRANSPORT_KEK_LABEL,
     });
     return { script, source: { name: 'rehearsal-root.yaml', format: 'yaml', text: renderScriptYaml(script) } };
   }

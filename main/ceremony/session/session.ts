@@ -11,10 +11,12 @@
 // anything else); they become bytes at once, live in HeldInputs for that one engine
 // call and are overwritten when it returns. They are never part of a view or an event.
 // A witness's own token is opened in an HSM worker of its own (openWitnessHsm), never
-// through the ceremony token's worker.
-import { existsSync, readFileSync } from 'node:fs';
+// through the ceremony token's worker. The medium an export step copies its bundle to is
+// the administrator's choice for that one perform, held like the other inputs.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../../native/errors';
+import type { RemovableMediaProbeOptions } from '../../../native/probes/removable-media';
 import { MAX_VIEWED_ENTRIES, type CeremonyView, type Channel, type CustodianInput, type RequestOf, type ResponseOf, type TranscriptEntryView } from '../../../preload/contract';
 import type { HsmClient } from '../../hsm/hsm-client';
 import type { KdfCost } from '../../quorum/kdf';
@@ -28,8 +30,11 @@ import { CeremonyEngine, kdfCost, rehearsalPinStore, TRANSCRIPT_FILE, type Engin
 import { parseScript, type CeremonyScript, type ScriptStep, type StepOf } from '../script';
 import { ActivityTracker, watchedHsm } from './activity';
 import { assertBackupFolder, assertPresentersMeetPolicy, previewBackup, readRestoreRecord } from './backup-preview';
+import { bundleFramesFor } from './bundle-frames';
 import { HeldInputs, type HeldCustodian, type InputUse } from './held-inputs';
+import { mediaForStep } from './media-listing';
 import { assertAbsolute, assertNewFolder, scriptFromSource } from './open-source';
+import { ensureRehearsalRecipient } from './rehearsal-recipient';
 import { deriveCeremonyView, type FinalizeState, type ViewInput } from './view';
 import { checkWitnessInputs, heldWitnesses } from './witness-inputs';
 import { coveredEntries, witnessRequest } from './witness-request';
@@ -65,6 +70,13 @@ export interface CeremonySessionOptions {
    * signature that witness makes with their token; the engine closes it afterwards.
    */
   openWitnessHsm: (modulePath: string) => Promise<HsmClient>;
+  /**
+   * Starts an HSM client of its own (module not loaded) whose worker uses this SoftHSM2
+   * configuration: the built-in rehearsal sets up its bundle recipient through it.
+   */
+  openRehearsalHsm: (confPath: string) => Promise<HsmClient>;
+  /** Where the removable-media probe reads the mount table and sysfs (tests point it at a fake tree). */
+  mediaProbe?: RemovableMediaProbeOptions;
 }
 
 interface Opened {
@@ -132,6 +144,7 @@ class Session implements CeremonyService {
       assertNewFolder(directory);
       const dir = resolve(directory);
       const { script, source: text } = await scriptFromSource(source);
+      if (source.kind === 'template') await this.prepareRehearsalRecipient();
       const deps = await this.engineDeps(dir, script.ceremony.rehearsal);
       const engine = await CeremonyEngine.create(deps, script, text);
       return this.fresh(dir, script, engine);
@@ -293,6 +306,18 @@ class Session implements CeremonyService {
     return previewBackup(directory, found, o.script.ceremony.rehearsal);
   }
 
+  /** The removable media mounted now, checked against the export step's allow-list; reads only. */
+  async ceremonyListMedia({ step }: RequestOf<'ceremonyListMedia'>): Promise<ResponseOf<'ceremonyListMedia'>> {
+    const o = this.requireOpen();
+    return mediaForStep(this.exportStepOf(o, step), this.options.mediaProbe ?? {});
+  }
+
+  /** The export step's bundle as QR frame texts, from the file the transcript records (its SHA-256 checked); reads only. */
+  async ceremonyBundleFrames({ step }: RequestOf<'ceremonyBundleFrames'>): Promise<ResponseOf<'ceremonyBundleFrames'>> {
+    const o = this.requireOpen();
+    return bundleFramesFor(o.dir, o.script, this.exportStepOf(o, step), this.entriesOf(o));
+  }
+
   // ------------------------------------------------------------------ service
 
   subscribe(listener: (event: CeremonyEvent) => void): () => void {
@@ -339,6 +364,14 @@ class Session implements CeremonyService {
     const step = o.script.steps.find((s) => s.id === id);
     if (!step) throw refused('STEP_UNKNOWN', `The script has no step "${id}".`, `Choose one of: ${o.script.steps.map((s) => s.id).join(', ')}.`);
     return step;
+  }
+
+  private exportStepOf(o: Opened, id: string): StepOf<'export-bundle'> {
+    const found = this.stepOf(o, id);
+    if (found.action !== 'export-bundle') {
+      throw refused('NOT_AN_EXPORT_STEP', `The step "${id}" exports no bundle.`, 'Choose the medium, and show the QR codes, at an export-bundle step.');
+    }
+    return found;
   }
 
   private entriesOf(o: Opened): readonly ChainEntry[] {
@@ -414,6 +447,25 @@ class Session implements CeremonyService {
       ...(this.options.probeRoom ? { probeRoom: this.options.probeRoom } : {}),
       openWitnessHsm: async (modulePath) => watchedHsm(await this.options.openWitnessHsm(modulePath), this.activity),
     };
+  }
+
+  /**
+   * The built-in rehearsal exports to the rehearsal recipient, which only the throwaway
+   * rehearsal token can have beside it; it is set up there once (a transport KEK shared
+   * by the two tokens) before the ceremony opens, as a recipient's HSM is prepared before
+   * a real export.
+   */
+  private async prepareRehearsalRecipient(): Promise<void> {
+    const active = await this.options.hsm();
+    if (!active?.client.module) throw noHsm();
+    if (!active.rehearsal) {
+      throw refused(
+        'REHEARSAL_TOKEN_NEEDED',
+        'The built-in rehearsal runs on the throwaway rehearsal token, and Conclave is using an HSM module now.',
+        'Go back to the rehearsal token on the status screen, or open a script file written for this HSM.',
+      );
+    }
+    await ensureRehearsalRecipient({ dataDir: this.options.dataDir, modulePath: active.client.module.path, openHsm: this.options.openRehearsalHsm });
   }
 
   private async kdfCost(): Promise<KdfCost> {
@@ -531,6 +583,7 @@ class Session implements CeremonyService {
   /** Checks the people's inputs for the step and holds them for its one perform. */
   private async holdFor(o: Opened, step: ScriptStep, request: RequestOf<'ceremonyPerform'>): Promise<void> {
     const { custodians, quorumRecordPath, backupFolder } = request;
+    if (request.medium) this.holdMedium(step, request.medium);
     if (step.action === 'restore-key') {
       await this.holdRestore(step, custodians ?? [], backupFolder ?? null);
       return;
@@ -559,6 +612,33 @@ class Session implements CeremonyService {
         throw refused('WITNESSES_SIGN_THERE', `The witnesses (${pending.map((s) => s.name).join(', ')}) sign this step themselves, after reviewing it.`, 'Open the witness screen: each witness reviews the entries and signs.');
       }
     }
+  }
+
+  /** The folder exists, and a confirmation typed for a fixed disk is that folder: typing mistakes are refused before anything is recorded. */
+  private holdMedium(step: ScriptStep, medium: NonNullable<RequestOf<'ceremonyPerform'>['medium']>): void {
+    if (step.action !== 'export-bundle') {
+      throw refused('INPUT_NOT_EXPECTED', `The step "${step.id}" copies nothing to a medium; nothing was kept.`, 'Perform the step without choosing a medium.');
+    }
+    const { directory } = medium;
+    assertAbsolute(directory, 'folder on the medium');
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(directory).isDirectory();
+    } catch {
+      isDirectory = false;
+    }
+    if (!isDirectory) {
+      throw refused('MEDIUM_FOLDER_NOT_FOUND', `There is no folder ${directory}.`, 'Check that the medium is mounted and the folder exists, then perform the step again.');
+    }
+    const confirmation = medium.nonRemovableConfirmation ?? null;
+    if (confirmation !== null && confirmation !== directory) {
+      throw refused(
+        'CONFIRMATION_MISMATCH',
+        `The folder typed to confirm a fixed disk ("${confirmation.slice(0, 200)}") is not the folder chosen, ${directory}.`,
+        'Type the chosen folder again exactly, or leave the confirmation empty when the folder is on a removable medium.',
+      );
+    }
+    this.held.holdExportMedium(step.id, { directory, nonRemovableConfirmation: confirmation });
   }
 
   private custodianNamed(o: Opened, name: string): void {

@@ -19,6 +19,7 @@ import { summarizeData } from '../folder/verify-view';
 import { confirmationPhrase, deriveState, nextStep, type CeremonyState } from '../engine';
 import type { CeremonyScript, ScriptStep } from '../script';
 import { acknowledgementViews } from './acknowledgements';
+import { exportInputsOf, exportResultOf } from './export-view';
 import { backupResultOf, restoreResultOf } from './step-results';
 import { witnessRequest } from './witness-request';
 
@@ -150,6 +151,8 @@ function inputsFor(input: ViewInput, step: ScriptStep, pendingWitnesses: string[
         role: p.role,
       };
     }
+    case 'export-bundle':
+      return exportInputsOf(step, input.entries);
     default:
       return { kind: 'none' };
   }
@@ -232,6 +235,7 @@ export function deriveCeremonyView(input: ViewInput): CeremonyView {
       keys: keys.filter((k) => startedSeq !== null && k.seq > startedSeq).map(({ seq: _seq, ...k }) => k),
       backup: step.action === 'backup-key' ? backupResultOf(performed) : null,
       restore: step.action === 'restore-key' && startedSeq !== null ? restoreResultOf(step, entries, performed) : null,
+      exportResult: step.action === 'export-bundle' ? exportResultOf(performed) : null,
     };
     const loginDone = script.steps.some((s) => s.action === 'quorum-login' && state.steps.find((x) => x.id === s.id)?.status === 'done');
     const loginProblem = checked?.get('quorum-logged-in');

@@ -1,13 +1,15 @@
 // Performing the current step, with what the people in the room supply for it: nothing,
 // the administrator's confirmation of the clock, custodians' passphrases, the backup
-// folder and the presenting custodians of a restore, or (for the signing steps) the
-// witnesses, who sign on their own screen after reviewing.
+// folder and the presenting custodians of a restore, the medium an export copies its
+// bundle to, or (for the signing steps) the witnesses, who sign on their own screen after
+// reviewing.
 import { useState } from 'react';
 import type { CeremonyStepCard } from '../../../preload/contract';
 import { Button, KeyValueList } from '../../design';
 import { formatUtcTime } from '../../format';
 import { useCeremony } from '../../stores/ceremony-context';
 import { CustodianPassphrases } from './CustodianPassphrases';
+import { ExportMediumForm } from './ExportInputs';
 import { RestoreInputs } from './RestoreInputs';
 
 function ClockConfirmation({ card }: { card: CeremonyStepCard }) {
@@ -60,6 +62,9 @@ export function PerformSection({ card, onOpenWitness }: { card: CeremonyStepCard
       break;
     case 'restore':
       body = <RestoreInputs key={card.id} card={card} inputs={inputs} />;
+      break;
+    case 'export-bundle':
+      body = <ExportMediumForm key={card.id} card={card} />;
       break;
     case 'witness-signatures':
       body =

@@ -9,6 +9,8 @@ import { useCeremony } from '../../stores/ceremony-context';
 import { Acknowledgements } from './Acknowledgements';
 import { AirGapOverride } from './AirGapOverride';
 import { ConfirmPhrase } from './ConfirmPhrase';
+import { ExportSummary } from './ExportInputs';
+import { ExportResultView } from './ExportResult';
 import { BackupResultView, RestoreResultView } from './KeyBackupResults';
 import { PerformSection } from './PerformSection';
 import { Preconditions } from './Preconditions';
@@ -75,6 +77,8 @@ function CurrentStep({ view, card, onOpenWitness }: { view: CeremonyView; card: 
     >
       <div data-testid="step-card" data-step={card.id}>
         {card.instructions ? <p className="step-card__instructions">{card.instructions}</p> : null}
+        {/* Compared before the irreversible confirmation is typed, not only once it has been. */}
+        {card.inputs.kind === 'export-bundle' && !card.performed ? <ExportSummary inputs={card.inputs} /> : null}
         <Failure />
         {started ? null : <Preconditions card={card} />}
         {view.airGap.canOverride ? <AirGapOverride status={view.airGap.status} /> : null}
@@ -91,9 +95,10 @@ function CurrentStep({ view, card, onOpenWitness }: { view: CeremonyView; card: 
         {card.performed ? (
           <section className="step-card__section" aria-labelledby="result-title" data-testid="step-result">
             <h3 id="result-title">Result, checked</h3>
-            {/* The backup and restore results are shown in full below; their one line would repeat them. */}
-            {card.backup || card.restore ? null : <p className="step-card__result">{card.result}</p>}
+            {/* The backup, restore and export results are shown in full below; their one line would repeat them. */}
+            {card.backup || card.restore || card.exportResult ? null : <p className="step-card__result">{card.result}</p>}
             {card.backup ? <BackupResultView result={card.backup} /> : null}
+            {card.exportResult ? <ExportResultView step={card.id} result={card.exportResult} /> : null}
             {card.restore ? <RestoreResultView result={card.restore} inputs={card.inputs} /> : <Keys card={card} />}
           </section>
         ) : null}

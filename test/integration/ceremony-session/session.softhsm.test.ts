@@ -189,6 +189,8 @@ describe('ceremony session service on a SoftHSM2 rehearsal token', { timeout: 60
     await run('root-key');
     await run('key-encryption-key');
     await run('export-root-public-key');
+    await run('generate-data-key');
+    await run('export-data-key');
     await run('checkpoint');
   });
 

@@ -1,5 +1,6 @@
 // The ceremony channels' requests are strict: unknown fields, out-of-range lengths and
-// malformed ids or hashes are refused before any handler sees them.
+// malformed ids or hashes are refused before any handler sees them; so are bundle frame
+// texts that are not Conclave's upper-case URs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { contract } from '../../../preload/contract';
@@ -52,6 +53,30 @@ describe('ceremony channel requests', () => {
     ok(inspect, { step: 'restore-key', directory: '/media/backup' });
     refused(inspect, { step: 'restore-key' });
     refused(inspect, { step: 'restore-key', directory: '/media/backup', passphrase: 'x'.repeat(20) });
+  });
+
+  it('perform, media and frames of an export: a medium folder with an optional confirmation; frames are upper-case conclave-bundle URs', () => {
+    const perform = contract.ceremonyPerform.request;
+    ok(perform, { step: 'export-data-key', medium: { directory: '/media/officer/KEYS' } });
+    ok(perform, { step: 'export-data-key', medium: { directory: '/srv/out', nonRemovableConfirmation: '/srv/out' } });
+    refused(perform, { step: 'export-data-key', medium: { directory: '' } });
+    refused(perform, { step: 'export-data-key', medium: { directory: '/srv/out', nonRemovableConfirmation: '' } });
+    refused(perform, { step: 'export-data-key', medium: { directory: '/srv/out', confirmNonRemovable: true } });
+    refused(perform, { step: 'export-data-key', medium: '/srv/out' });
+    for (const channel of [contract.ceremonyListMedia, contract.ceremonyBundleFrames]) {
+      ok(channel.request, { step: 'export-data-key' });
+      refused(channel.request, { step: 'export-data-key', directory: '/srv/out' });
+      refused(channel.request, {});
+    }
+    const frames = contract.ceremonyBundleFrames.response;
+    const answer = { fileName: 'k-v1-for-r.bundle.json', sha256: 'a'.repeat(64), bytes: 100, staticFrame: false, texts: ['UR:CONCLAVE-BUNDLE/1-3/LPADAXCFAXHL', 'UR:CONCLAVE-BUNDLE/2-3/LPAOAXCFAXHL'] };
+    ok(frames, answer);
+    ok(frames, { ...answer, staticFrame: true, texts: ['UR:CONCLAVE-BUNDLE/HDCXLKAHSSKB'] });
+    refused(frames, { ...answer, texts: [] });
+    refused(frames, { ...answer, texts: ['ur:conclave-bundle/1-3/lpadaxcfaxhl'] });
+    refused(frames, { ...answer, texts: ['UR:CRYPTO-PSBT/1-3/LPADAXCFAXHL'] });
+    refused(frames, { ...answer, texts: ['<script>alert(1)</script>'] });
+    refused(frames, { ...answer, sha256: 'A'.repeat(64) });
   });
 
   it('open, resolve and override: strict sources, resolutions and written reasons', () => {

@@ -22,7 +22,7 @@ describe('ceremony IPC handlers', () => {
     assert.deepEqual(Object.keys(handlers).sort(), [...CHANNELS].sort());
     for (const channel of CEREMONY_CHANNELS) assert.deepEqual(await handlers[channel]!({ marker: channel }), { answeredBy: channel });
     assert.deepEqual(calls, CEREMONY_CHANNELS.map((c) => ({ method: c, request: { marker: c } })));
-    assert.equal(CEREMONY_CHANNELS.length, 16);
+    assert.equal(CEREMONY_CHANNELS.length, 18);
   });
 
   it('answer CEREMONY_UNAVAILABLE without a ceremony service', async () => {

@@ -34,6 +34,16 @@ describe('HeldInputs', () => {
     ]);
   });
 
+  it('gives the chosen medium to that export step only, until wiped', () => {
+    const held = new HeldInputs();
+    assert.equal(held.exportMedium('export-data-key'), null, 'nothing chosen: no copy');
+    held.holdExportMedium('export-data-key', { directory: '/srv/fixed', nonRemovableConfirmation: '/srv/fixed' });
+    assert.deepEqual(held.exportMedium('export-data-key'), { directory: '/srv/fixed', nonRemovableConfirmation: '/srv/fixed' });
+    assert.equal(held.exportMedium('export-other-key'), null);
+    held.wipe();
+    assert.equal(held.exportMedium('export-data-key'), null);
+  });
+
   it('names no login order at setup, and never gives a PIN', () => {
     const held = new HeldInputs();
     held.holdCustodians([{ name: 'Alice', passphrase: bytes('alice passphrase 1'), envelope: null }], false);

@@ -191,6 +191,41 @@ describe('ceremony store', () => {
     assert.deepEqual(store.getState().failure?.operation, 'inspect');
   });
 
+  it('sends the chosen medium with the export perform, and reads media and frames beside the commands', async () => {
+    const fake = fakeApi();
+    const store = createCeremonyStore(fake.api);
+    const base = viewOf();
+    const exportView: CeremonyView = { ...base, current: { ...base.current!, id: 'export-data-key', performed: false } };
+    fake.emit('ceremonyChanged', exportView);
+    store.getState().start();
+
+    const media = { visible: true, allowList: null, media: [] };
+    fake.answer('ceremonyListMedia', { ok: true, value: media });
+    const listing = store.getState().listMedia('export-data-key');
+    assert.deepEqual(store.getState().media, { step: 'export-data-key', loading: true, value: null, error: null });
+    assert.equal(store.getState().pending, null, 'a read never blocks a command');
+    assert.equal(await listing, true);
+    assert.deepEqual(store.getState().media, { step: 'export-data-key', loading: false, value: media, error: null });
+
+    fake.answer('ceremonyPerform', { ok: true, value: { ...exportView, current: { ...exportView.current!, performed: true } } });
+    const medium = { directory: '/srv/fixed', nonRemovableConfirmation: '/srv/fixed' };
+    assert.equal(await store.getState().perform('export-data-key', { medium }), true);
+    assert.deepEqual(fake.calls.find((c) => c.channel === 'ceremonyPerform')?.request, { step: 'export-data-key', medium });
+    assert.equal(store.getState().media, null, 'performed: the listing has served');
+
+    const refusal = { code: 'BUNDLE_CHANGED', message: 'The bundle is not the one recorded.', action: 'Do not carry it out.' };
+    fake.answer('ceremonyBundleFrames', { ok: false, error: refusal });
+    assert.equal(await store.getState().loadBundleFrames('export-data-key'), false);
+    assert.deepEqual(store.getState().bundleFrames, { step: 'export-data-key', loading: false, value: null, error: refusal });
+    assert.equal(store.getState().failure, null, 'its error stays with the frames, not the step card');
+    const frames = { fileName: 'b.bundle.json', sha256: 'a'.repeat(64), bytes: 10, staticFrame: true, texts: ['UR:CONCLAVE-BUNDLE/AEAD'] };
+    fake.answer('ceremonyBundleFrames', { ok: true, value: frames });
+    assert.equal(await store.getState().loadBundleFrames('export-data-key'), true);
+    assert.deepEqual(store.getState().bundleFrames?.value, frames);
+    fake.emit('ceremonyChanged', { ...base, current: { ...base.current!, id: 'checkpoint' } });
+    assert.equal(store.getState().bundleFrames, null, 'another step: the frames are gone');
+  });
+
   it('announces what a person should hear: the ceremony opened, an exception, the seal', () => {
     const view = viewOf();
     assert.match(newsOf(null, view) ?? '', /is open \(rehearsal\)/);

@@ -4,6 +4,7 @@
 import type { HsmClient } from '../../hsm/hsm-client';
 import type { KdfCost } from '../../quorum/kdf';
 import type { RehearsalPinStore } from '../../quorum/setup';
+import type { RemovableMediaProbeOptions } from '../../../native/probes/removable-media';
 import type { OsFacts } from '../../room/probe-room';
 import type { Actor, ChainEntry, TranscriptWriter } from '../../transcript';
 import type { CeremonyScript, ScriptStep } from '../script';
@@ -72,6 +73,8 @@ export interface EngineDeps {
   now?: () => Date;
   /** OS facts for the room check (tests point it at fixtures). */
   probeRoom?: () => OsFacts;
+  /** Roots of /proc, /sys, /dev and /run for the removable-media check of an export's copy (tests); the real ones when left out. */
+  mediaProbe?: RemovableMediaProbeOptions;
   /** Test hook: called at each CrashPoint (the runner kills itself there when told to). */
   afterEntry?: (step: string, point: CrashPoint) => void;
   /**

@@ -113,7 +113,11 @@ async function copyToMedium(ctx: ActionContext, step: ExportStep, name: string, 
   if (confirmed && target.nonRemovableConfirmation !== target.directory) {
     throw engineError('CONFIRMATION_MISMATCH', `Writing ${name} to a fixed disk needs its folder typed exactly as confirmation.`, `Type "${target.directory}" to confirm, or choose a removable medium.`);
   }
-  const written = await writeToMedium(target.directory, name, bundle.bytes, { confirmNonRemovable: confirmed, allowList: step.params.mediaAllowList ?? null });
+  const written = await writeToMedium(target.directory, name, bundle.bytes, {
+    confirmNonRemovable: confirmed,
+    allowList: step.params.mediaAllowList ?? null,
+    ...(ctx.deps.mediaProbe ? { probe: ctx.deps.mediaProbe } : {}),
+  });
   if (confirmed && !written.medium.removable) {
     await ctx.writer.append('confirmation-typed', ctx.admin, { step: null, subject: `step ${step.id}: write ${name} to ${target.directory}, which is not a removable medium`.slice(0, 512), phrase: target.directory.slice(0, 256) });
   }

@@ -445,6 +445,8 @@ class Session implements CeremonyService {
       toolVersion: this.options.toolVersion,
       ...(this.options.now ? { now: this.options.now } : {}),
       ...(this.options.probeRoom ? { probeRoom: this.options.probeRoom } : {}),
+      // Listing and writing see the same mount table.
+      ...(this.options.mediaProbe ? { mediaProbe: this.options.mediaProbe } : {}),
       openWitnessHsm: async (modulePath) => watchedHsm(await this.options.openWitnessHsm(modulePath), this.activity),
     };
   }

@@ -5,7 +5,7 @@
 // recipient's HSM is prepared before a real export; the transcript records the KEK's
 // check value when the bundle is exported.
 import { establishTransportKek } from '../../bundle/wrap';
-import { forkHsmClient } from '../../hsm/hsm-client';
+import { forkHsmClient, type HsmClient } from '../../hsm/hsm-client';
 import { randomPin, readRehearsalPins, REHEARSAL_LABEL, type RehearsalToken } from '../../hsm/rehearsal-token';
 import { softHsmEnv } from '../../../native/softhsm/softhsm-config';
 import { REHEARSAL_RECIPIENT_TOKEN_LABEL, REHEARSAL_TRANSPORT_KEK_LABEL } from '../script';
@@ -19,10 +19,33 @@ export interface RehearsalRecipient {
   transportKekCheckValue: string;
 }
 
+/**
+ * Initializes the recipient token in `freeSlotId` with fresh throwaway PINs (handed to
+ * `savePins` before the token exists: a token whose PINs are lost could never be used)
+ * and sets up the transport KEK with the ceremony token, which must be logged in as user.
+ * The recipient token is logged out again; the ceremony token's login is the caller's.
+ */
+export async function makeRecipientToken(
+  client: HsmClient,
+  ceremonySlotId: string,
+  freeSlotId: string,
+  savePins: (pins: { soPin: string; userPin: string }) => void,
+): Promise<RehearsalRecipient> {
+  const encode = (s: string) => new TextEncoder().encode(s);
+  const soPin = randomPin();
+  const userPin = randomPin();
+  savePins({ soPin, userPin });
+  const recipient = await client.initToken(freeSlotId, encode(soPin), REHEARSAL_RECIPIENT_TOKEN_LABEL);
+  await client.initUserPin(recipient.slotId, encode(soPin), encode(userPin));
+  await client.login(recipient.slotId, 'user', encode(userPin));
+  const kek = await establishTransportKek({ hsm: client, slotId: ceremonySlotId }, { hsm: client, slotId: recipient.slotId }, { label: REHEARSAL_TRANSPORT_KEK_LABEL });
+  await client.logout(recipient.slotId);
+  return { label: REHEARSAL_RECIPIENT_TOKEN_LABEL, soPin, userPin, transportKekLabel: kek.label, transportKekCheckValue: kek.checkValue };
+}
+
 export async function prepareRehearsalRecipient(dataDir: string, token: RehearsalToken, options: { workerScript?: string } = {}): Promise<RehearsalRecipient> {
   const env = softHsmEnv(token.confPath);
   const client = forkHsmClient(options.workerScript ? { env, workerScript: options.workerScript } : { env });
-  const encode = (s: string) => new TextEncoder().encode(s);
   const ceremonyPins = readRehearsalPins(dataDir);
   try {
     await client.loadModule(token.modulePath);
@@ -36,16 +59,10 @@ export async function prepareRehearsalRecipient(dataDir: string, token: Rehearsa
         'Run the rehearsal again in a new, empty folder.',
       );
     }
-    const soPin = randomPin();
-    const userPin = randomPin();
-    const recipient = await client.initToken(free.slotId, encode(soPin), REHEARSAL_RECIPIENT_TOKEN_LABEL);
-    await client.initUserPin(recipient.slotId, encode(soPin), encode(userPin));
     await client.login(ceremony.slotId, 'user', ceremonyPins.userPin);
-    await client.login(recipient.slotId, 'user', encode(userPin));
-    const kek = await establishTransportKek({ hsm: client, slotId: ceremony.slotId }, { hsm: client, slotId: recipient.slotId }, { label: REHEARSAL_TRANSPORT_KEK_LABEL });
+    const made = await makeRecipientToken(client, ceremony.slotId, free.slotId, () => undefined);
     await client.logout(ceremony.slotId);
-    await client.logout(recipient.slotId);
-    return { label: REHEARSAL_RECIPIENT_TOKEN_LABEL, soPin, userPin, transportKekLabel: kek.label, transportKekCheckValue: kek.checkValue };
+    return made;
   } finally {
     ceremonyPins.soPin.fill(0);
     ceremonyPins.userPin.fill(0);

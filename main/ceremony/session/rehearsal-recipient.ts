@@ -11,9 +11,10 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../../native/errors';
-import { establishTransportKek, findTransportKek } from '../../bundle/wrap';
+import { findTransportKek } from '../../bundle/wrap';
+import { makeRecipientToken } from '../engine/rehearsal-recipient';
 import type { HsmClient } from '../../hsm/hsm-client';
-import { randomPin, readRehearsalPins, REHEARSAL_DIRECTORY, REHEARSAL_LABEL } from '../../hsm/rehearsal-token';
+import { readRehearsalPins, REHEARSAL_DIRECTORY, REHEARSAL_LABEL } from '../../hsm/rehearsal-token';
 import { REHEARSAL_RECIPIENT_TOKEN_LABEL, REHEARSAL_TRANSPORT_KEK_LABEL } from '../script';
 
 export const REHEARSAL_RECIPIENT_FILE = 'rehearsal-recipient.json';
@@ -38,7 +39,6 @@ export interface RehearsalRecipientState {
 }
 
 const refused = (code: string, message: string, action: string) => new DomainError({ code, message, action });
-const encode = (s: string) => new TextEncoder().encode(s);
 
 function savePins(path: string, pins: { soPin: string; userPin: string }): void {
   const body = {
@@ -86,15 +86,7 @@ export async function ensureRehearsalRecipient(options: RehearsalRecipientOption
     }
     const free = tokens.find((t) => t.tokenPresent && t.token !== null && !t.token.flags.tokenInitialized);
     if (!free) throw refused('REHEARSAL_RECIPIENT_FAILED', `SoftHSM2 in ${directory} offered no free slot for the rehearsal recipient token.`, `Delete the folder ${directory} so Conclave creates the rehearsal tokens again.`);
-    const soPin = randomPin();
-    const userPin = randomPin();
-    // Saved before the token exists: a token whose PINs are lost could never be used.
-    savePins(pinsFile, { soPin, userPin });
-    const recipient = await client.initToken(free.slotId, encode(soPin), REHEARSAL_RECIPIENT_TOKEN_LABEL);
-    await client.initUserPin(recipient.slotId, encode(soPin), encode(userPin));
-    await client.login(recipient.slotId, 'user', encode(userPin));
-    await establishTransportKek({ hsm: client, slotId: ceremony.slotId }, { hsm: client, slotId: recipient.slotId }, { label: REHEARSAL_TRANSPORT_KEK_LABEL });
-    await client.logout(recipient.slotId);
+    await makeRecipientToken(client, ceremony.slotId, free.slotId, (pins) => savePins(pinsFile, pins));
     return { transportKekLabel: REHEARSAL_TRANSPORT_KEK_LABEL, created: true, pinsFile };
   } finally {
     ceremonyPins.soPin.fill(0);

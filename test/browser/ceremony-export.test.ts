@@ -118,7 +118,7 @@ describe('export step in the app: recipient, media, the bundle as animated QR', 
       kdf: async () => kdf,
       hsmFactory: (workerEnv) => forkHsmClient({ env: workerEnv }),
       env,
-      // The media listing reads a fake mount table; the engine's write checks the real one.
+      // The media listing and the engine's write both read this fake mount table.
       mediaProbe: machine.probe,
     });
     main = hostMainSide({ status, ceremony }, server.origin);

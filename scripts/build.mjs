@@ -4,7 +4,7 @@
 // (it may only require('electron')) and the CLI runs under plain Node without a
 // TypeScript loader.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,3 +99,7 @@ await Promise.all([
 
 cpSync(join(root, 'renderer', 'index.html'), join(out, 'renderer', 'index.html'));
 cpSync(join(root, 'renderer', 'styles'), join(out, 'renderer', 'styles'), { recursive: true });
+
+// `npx conclave` executes the bin file itself, and esbuild writes it without the
+// executable bit; npm only sets that bit for bins that existed at install time.
+chmodSync(join(out, 'cli', 'conclave.cjs'), 0o755);

@@ -34,7 +34,7 @@ import type { BackupPreview, CeremonyView } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import { initTokenWithUtil, makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
 import { stepDriver, screenshot, text, transcriptLines, type StepDriver } from './ceremony-ui';
-import { CHROMIUM, expectOk, hostMainSide, lastResponse, launchChromium, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type OpenedApp, type StaticServer } from './harness';
 
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -51,10 +51,7 @@ const WES_PASSPHRASE = 'witness ledger quartz 9915 harbour';
 const WENDY = { label: 'Wendy Card', soPin: 'so-pin-wendy-1', userPin: 'wendy-card-pin-2468' };
 const WENDY_KEY = 'wendy-witness';
 
-interface App {
-  main: MainSide;
-  opened: OpenedPage;
-  page: Page;
+interface App extends OpenedApp {
   ui: StepDriver;
 }
 
@@ -141,17 +138,14 @@ describe('key backup and restore through the UI, with a token witness', { skip: 
     wendyFingerprint = createHash('sha256').update(readFileSync(der)).digest('hex');
   }
 
-  async function openApp(dataDir: string): Promise<App> {
+  async function openTokenApp(dataDir: string): Promise<App> {
     const env = { ...process.env };
     delete env.CONCLAVE_PKCS11_MODULE;
     const status = createStatusService({ dataDir, env, usb: null });
     // A witness's token gets a worker of its own from the same factory, with the environment its module reads.
     const ceremony = ceremonyServiceForStatus(status, { dataDir, toolVersion: 'browser-test', kdf: async () => kdf, hsmFactory: (workerEnv) => forkHsmClient({ env: workerEnv }), env: { ...env, ...wendyStore.env } });
-    const main = hostMainSide({ status, ceremony }, server.origin);
-    const opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    main.forwardTo(opened);
-    await opened.page.locator('.page-header').waitFor();
-    return { main, opened, page: opened.page, ui: stepDriver(opened.page) };
+    const app = await openApp(browser, server, { status, ceremony });
+    return { ...app, ui: stepDriver(app.page) };
   }
 
   async function openScript(app: App, script: CeremonyScript, directory: string): Promise<CeremonyView> {
@@ -259,14 +253,11 @@ describe('key backup and restore through the UI, with a token witness', { skip: 
     await setUpTokenA();
     server = await startStaticServer(RENDERER_DIR);
     browser = await launchChromium();
-    appA = await openApp(dataA());
+    appA = await openTokenApp(dataA());
   });
 
   after(async () => {
-    for (const app of [appA, appB]) {
-      await app?.opened.close();
-      await app?.main.close();
-    }
+    for (const app of [appA, appB]) await app?.close();
     await browser?.close();
     await server?.close();
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -370,7 +361,7 @@ describe('key backup and restore through the UI, with a token witness', { skip: 
 
   it('opens the key-restore script on token B, in a second app, with its own quorum', async () => {
     assert.ok(pins, 'the backup ceremony gave the values to pin');
-    appB = await openApp(dataB());
+    appB = await openTokenApp(dataB());
     const script = keyRestoreScript({
       ceremonyId: 'restore-ui-2026',
       rehearsal: true,

@@ -32,7 +32,7 @@ import type { BundleFrames, CeremonyView } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import { fakeMedia, STICK_LABEL, STICK_SERIAL, type FakeMedia } from '../unit/ceremony-session/fake-media';
 import { screenshot, stepDriver, text, transcriptLines, type StepDriver } from './ceremony-ui';
-import { CHROMIUM, expectOk, hostMainSide, lastResponse, launchChromium, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -121,14 +121,10 @@ describe('export step in the app: recipient, media, the bundle as animated QR', 
       // The media listing and the engine's write both read this fake mount table.
       mediaProbe: machine.probe,
     });
-    main = hostMainSide({ status, ceremony }, server.origin);
     browser = await launchChromium();
     // Reduced motion (the harness's default): the QR animation starts paused.
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
+    ({ main, opened, page } = await openApp(browser, server, { status, ceremony }));
     ui = stepDriver(page);
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor();
   });
 
   after(async () => {

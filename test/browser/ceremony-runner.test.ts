@@ -23,7 +23,7 @@ import { createStatusService } from '../../main/status/status-service';
 import type { CeremonyView } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import { screenshot, stepDriver, text, transcriptLines, type StepDriver } from './ceremony-ui';
-import { CHROMIUM, expectOk, hostMainSide, lastResponse, launchChromium, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -72,13 +72,9 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     // No module configured: the app uses the rehearsal token in its data folder, the one prepareRehearsal made.
     const status = createStatusService({ dataDir: rehearsalDir, env, usb: null });
     const ceremony = ceremonyServiceForStatus(status, { dataDir: rehearsalDir, toolVersion: 'browser-test', kdf: async () => kdf, hsmFactory: (workerEnv) => forkHsmClient({ env: workerEnv }), env });
-    main = hostMainSide({ status, ceremony }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
+    ({ main, opened, page } = await openApp(browser, server, { status, ceremony }));
     ui = stepDriver(page);
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor();
   });
 
   after(async () => {

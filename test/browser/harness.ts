@@ -251,9 +251,16 @@ export interface MainSide {
   close(): Promise<void>;
 }
 
-export function hostMainSide(services: { status: StatusService; quorum?: QuorumService; ceremony?: CeremonyService; imports?: ImportService }, origin: string): MainSide {
+export interface MainServices {
+  status: StatusService;
+  quorum?: QuorumService;
+  ceremony?: CeremonyService;
+  imports?: ImportService;
+}
+
+export function hostMainSide(services: MainServices, origin: string): MainSide {
   const { status, quorum = null, ceremony = null, imports = null } = services;
-  const router = createRouter(handlersFor(quorum || ceremony || imports ? { status, quorum, ceremony, imports } : status), { allowedOrigins: [origin] });
+  const router = createRouter(handlersFor({ status, quorum, ceremony, imports }), { allowedOrigins: [origin] });
   const forwardErrors: string[] = [];
   const unsubscribers: Array<() => void> = [];
   const forward = (page: OpenedPage, name: keyof typeof events, payload: unknown) => {
@@ -281,6 +288,44 @@ export function hostMainSide(services: { status: StatusService; quorum?: QuorumS
       await ceremony?.close();
       await quorum?.close();
       await status.close();
+    },
+  };
+}
+
+/** One renderer page wired to the real main side, as the Electron shell wires its window. */
+export interface OpenedApp {
+  main: MainSide;
+  opened: OpenedPage;
+  page: Page;
+  /** Closes the page, then the services (their HSM workers and engines). */
+  close(): Promise<void>;
+}
+
+/**
+ * Hosts `services` behind the router, opens the renderer from `server` in `browser`, forwards
+ * the services' events into the page and waits for the first paint (the page header appears
+ * once the first status snapshot is in).
+ */
+export async function openApp(browser: Browser, server: StaticServer, services: MainServices, page: Omit<OpenPageOptions, 'browser' | 'handle' | 'origin'> = {}): Promise<OpenedApp> {
+  const main = hostMainSide(services, server.origin);
+  let opened: OpenedPage | undefined;
+  try {
+    opened = await openRendererPage({ ...page, browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
+    main.forwardTo(opened);
+    await opened.page.locator('.page-header').waitFor();
+  } catch (error) {
+    await opened?.close();
+    await main.close();
+    throw error;
+  }
+  const ready = opened;
+  return {
+    main,
+    opened: ready,
+    page: ready.page,
+    async close() {
+      await ready.close();
+      await main.close();
     },
   };
 }

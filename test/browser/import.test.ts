@@ -18,7 +18,7 @@ import type { StatusSnapshot } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import type { Cleanup } from '../helpers/softhsm';
 import { RECIPIENT, exportBundle, importWorld, importedKey, sameAesKey, type ExportedBundle, type ImportWorld } from '../integration/bundle-import/fixture';
-import { CHROMIUM, expectOk, hostMainSide, lastResponse, launchChromium, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 const SCREENSHOTS = join(ROOT, 'test-results');
@@ -83,12 +83,8 @@ describe('the import screen against SoftHSM2', { skip: SKIP, timeout: 600_000 },
     server = await startStaticServer(RENDERER_DIR);
     const status = createStatusService({ dataDir, modulePath: world.fixture.modulePath, env: world.fixture.env, usb: null });
     const imports = importServiceForStatus(status, { dataDir, toolVersion: 'browser-test' });
-    main = hostMainSide({ status, imports }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor();
+    ({ main, opened, page } = await openApp(browser, server, { status, imports }));
     const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     assert.ok(snapshot.tokens.some((t) => t.slotId === world.b && t.token?.label === RECIPIENT.label), 'the status service lists the ops token');
   });

@@ -20,7 +20,7 @@ import { createStatusService } from '../../main/status/status-service';
 import type { QuorumLoginView, QuorumSetupView, Result, StatusSnapshot } from '../../preload/contract';
 import { SecretTracker } from '../helpers/secret-scan';
 import { makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
-import { hostMainSide, type MainSide, expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
@@ -83,12 +83,8 @@ describe('quorum setup and login screens against SoftHSM2', { skip: SKIP, timeou
     server = await startStaticServer(RENDERER_DIR);
     const status = createStatusService({ dataDir, modulePath: fixture.modulePath, env: fixture.env, usb: null });
     const quorum = quorumServiceForStatus(status, { dataDir, kdf: KDF });
-    main = hostMainSide({ status, quorum }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor();
+    ({ main, opened, page } = await openApp(browser, server, { status, quorum }));
     const snapshot = expectOk<StatusSnapshot>(lastResponse(opened, 'getStatus'));
     const free = snapshot.tokens.find((t) => t.state === 'uninitialized');
     assert.ok(free, 'the fresh SoftHSM2 store offers an uninitialized slot');
@@ -380,12 +376,8 @@ describe('quorum screens in rehearsal mode', { skip: SKIP, timeout: 180_000 }, (
     // No module configured: the app makes its throwaway rehearsal token.
     const status = createStatusService({ dataDir, env, usb: null });
     const quorum = quorumServiceForStatus(status, { dataDir, kdf: KDF });
-    main = hostMainSide({ status, quorum }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor();
+    ({ main, opened, page } = await openApp(browser, server, { status, quorum }));
   });
 
   after(async () => {

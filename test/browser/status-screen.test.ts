@@ -16,18 +16,7 @@ import type { StatusService } from '../../main/status/types';
 import { UsbWatcher } from '../../native/usb/usb-watcher';
 import type { ErrorValue, Result, ResponseOf, StatusSnapshot } from '../../preload/contract';
 import { initTokenWithUtil, makeSoftHsm, type SoftHsmFixture } from '../helpers/softhsm';
-import { hostMainSide, type MainSide, expectOk, requireBrowserBuilds,
-  CHROMIUM,
-  launchChromium,
-  lastResponse,
-  openRendererPage,
-  RENDERER_DIR,
-  ROOT,
-  startStaticServer,
-  unexpectedProblems,
-  type OpenedPage,
-  type StaticServer,
-} from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, openRendererPage, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
 import { PluggableUsbSource, YUBIHSM2 } from './pluggable-usb-source';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
@@ -62,12 +51,8 @@ describe('status screen with a configured SoftHSM2 module', { skip: SKIP, timeou
     await watcher.start();
     server = await startStaticServer(RENDERER_DIR);
     const service = createStatusService({ dataDir, modulePath: fixture.modulePath, env: fixture.env, usb: watcher });
-    main = hostMainSide({ status: service }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor(); // rendered once the first snapshot is in
+    ({ main, opened, page } = await openApp(browser, server, { status: service }));
   });
 
   after(async () => {
@@ -287,12 +272,8 @@ describe('status screen in rehearsal mode (no module configured)', { skip: SKIP,
     delete env.CONCLAVE_PKCS11_MODULE;
     server = await startStaticServer(RENDERER_DIR);
     const service = createStatusService({ dataDir, env, usb: null });
-    main = hostMainSide({ status: service }, server.origin);
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => main.router.handle(sender, channel, payload) });
-    page = opened.page;
-    main.forwardTo(opened);
-    await page.locator('.page-header').waitFor(); // rendered once the first snapshot is in
+    ({ main, opened, page } = await openApp(browser, server, { status: service }));
   });
 
   after(async () => {

@@ -13,13 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { finalizeCeremonyFolder, verifyCeremonyFolder, type FolderVerdict } from '../../main/ceremony/folder/index';
-import { handlersFor } from '../../main/ipc/handlers';
-import { createRouter, type Router } from '../../main/ipc/router';
 import { createStatusService } from '../../main/status/status-service';
 import type { StatusService } from '../../main/status/types';
 import type { CeremonyVerification, Result } from '../../preload/contract';
 import { buildSealedCeremony, type CeremonyFixture } from '../helpers/ceremony-fixture';
-import { expectOk, requireBrowserBuilds, CHROMIUM, launchChromium, lastResponse, openRendererPage, RENDERER_DIR, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
+import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type OpenedPage, type StaticServer } from './harness';
 
 const SCREENSHOTS = join(ROOT, 'test-results');
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
@@ -70,7 +68,6 @@ describe('Verify a ceremony screen against a real sealed ceremony folder', { ski
   let server: StaticServer;
   let browser: Browser;
   let status: StatusService;
-  let router: Router;
   let opened: OpenedPage;
   let page: Page;
   let work: string;
@@ -83,11 +80,8 @@ describe('Verify a ceremony screen against a real sealed ceremony folder', { ski
     server = await startStaticServer(RENDERER_DIR);
     // The verify screen needs no HSM: a status service with no module configured.
     status = createStatusService({ dataDir: join(work, 'data'), whenUnconfigured: 'none', usb: null });
-    router = createRouter(handlersFor({ status }), { allowedOrigins: [server.origin] });
     browser = await launchChromium();
-    opened = await openRendererPage({ browser, origin: server.origin, handle: (sender, channel, payload) => router.handle(sender, channel, payload) });
-    page = opened.page;
-    await page.locator('.page-header').waitFor();
+    ({ opened, page } = await openApp(browser, server, { status }));
   });
 
   after(async () => {

@@ -8,42 +8,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { rehearsalRootScript, REHEARSAL_TRANSPORT_KEK_LABEL, rootKeyGenerationScript, type StepOf } from '../../../main/ceremony/script';
-import { deriveCeremonyView, exportInputsOf, exportResultOf, type ViewInput } from '../../../main/ceremony/session';
+import { exportInputsOf, exportResultOf } from '../../../main/ceremony/session';
 import { hashForPeople } from '../../../main/ceremony/folder/hash-words';
 import { fingerprintOf } from '../../../main/quorum/fingerprint';
 import type { JsonObject } from '../../../main/transcript';
-import { CeremonyViewSchema, type CeremonyView } from '../../../preload/contract';
-import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, type Built } from './transcript-builder';
+import type { CeremonyView } from '../../../preload/contract';
+import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, doneUntil, viewOf, type Built } from './transcript-builder';
 
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
 const RSA_PEM = RSA.export({ type: 'spki', format: 'pem' }).toString();
 const RSA_SPKI = RSA.export({ type: 'spki', format: 'der' });
 const BUNDLE_SHA256 = '3f'.repeat(32);
 
-function view(built: Built, performed: ReadonlyMap<string, JsonObject> = new Map()): CeremonyView {
-  const input: ViewInput = {
-    directory: built.dir,
-    script: built.script,
-    entries: built.entries(),
-    loggedIn: true,
-    performed,
-    preconditions: null,
-    activity: null,
-    busy: null,
-    finalize: { finalized: false, outputs: [], error: null },
-    now: new Date('2026-03-01T12:00:00.000Z'),
-    timeZone: 'UTC',
-  };
-  return CeremonyViewSchema.parse(deriveCeremonyView(input));
-}
-
-async function doneUntil(built: Built, stop: string): Promise<void> {
-  for (const step of built.script.steps) {
-    if (step.id === stop) return;
-    await built.start(step.id);
-    await built.complete(step.id);
-  }
-}
+const view = (built: Built, performed: ReadonlyMap<string, JsonObject> = new Map()): CeremonyView => viewOf(built, { loggedIn: true, performed });
 
 /** What exportBundle returns for a transport-KEK export (main/ceremony/engine/export-bundle-action.ts). */
 function engineResult(media: JsonObject[]): JsonObject {

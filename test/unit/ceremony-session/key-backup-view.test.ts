@@ -8,11 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { keyBackupScript, keyRestoreScript, type StepOf } from '../../../main/ceremony/script';
-import { deriveCeremonyView, restoreResultOf, type ViewInput } from '../../../main/ceremony/session';
+import { restoreResultOf } from '../../../main/ceremony/session';
 import { fingerprintOf } from '../../../main/quorum/fingerprint';
 import type { JsonObject } from '../../../main/transcript';
-import { CeremonyViewSchema, type CeremonyView } from '../../../preload/contract';
-import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, type Built } from './transcript-builder';
+import type { CeremonyView } from '../../../preload/contract';
+import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, doneUntil, viewOf, type Built } from './transcript-builder';
 
 const spkiOf = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
 const SPKI = spkiOf();
@@ -31,30 +31,7 @@ const team = {
   token: { label: 'CONCLAVE REHEARSAL' },
 };
 
-function view(built: Built, performed: ReadonlyMap<string, JsonObject> = new Map()): CeremonyView {
-  const input: ViewInput = {
-    directory: built.dir,
-    script: built.script,
-    entries: built.entries(),
-    loggedIn: true,
-    performed,
-    preconditions: null,
-    activity: null,
-    busy: null,
-    finalize: { finalized: false, outputs: [], error: null },
-    now: new Date('2026-03-01T12:00:00.000Z'),
-    timeZone: 'UTC',
-  };
-  return CeremonyViewSchema.parse(deriveCeremonyView(input));
-}
-
-async function doneUntil(built: Built, stop: string): Promise<void> {
-  for (const step of built.script.steps) {
-    if (step.id === stop) return;
-    await built.start(step.id);
-    await built.complete(step.id);
-  }
-}
+const view = (built: Built, performed: ReadonlyMap<string, JsonObject> = new Map()): CeremonyView => viewOf(built, { loggedIn: true, performed });
 
 describe('restore step card', () => {
   let built: Built;

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderScriptYaml, rehearsalRootScript, type CeremonyScript } from '../../../main/ceremony/script';
+import { deriveCeremonyView, type ViewInput } from '../../../main/ceremony/session';
 import { openTranscript, type Actor, type ChainEntry, type EntryData, type EntryType, type TranscriptWriter } from '../../../main/transcript';
+import { CeremonyViewSchema, type CeremonyView } from '../../../preload/contract';
 
 export const WITNESS_SPKI = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
 export const WITNESS_FINGERPRINT = createHash('sha256').update(WITNESS_SPKI).digest('hex');
@@ -68,4 +70,37 @@ export async function buildTranscript(given?: CeremonyScript): Promise<Built> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The runner's view of a built transcript, with nothing else known (no login, nothing
+ * performed, no HSM activity) unless `overrides` says so; parsed by the contract's schema,
+ * exactly what the router would let through to the renderer.
+ */
+export function viewOf(built: Built, overrides: Partial<ViewInput> = {}): CeremonyView {
+  return CeremonyViewSchema.parse(
+    deriveCeremonyView({
+      directory: built.dir,
+      script: built.script,
+      entries: built.entries(),
+      loggedIn: false,
+      performed: new Map(),
+      preconditions: null,
+      activity: null,
+      busy: null,
+      finalize: { finalized: false, outputs: [], error: null },
+      now: new Date('2026-03-01T12:00:00.000Z'),
+      timeZone: 'UTC',
+      ...overrides,
+    }),
+  );
+}
+
+/** Starts and completes every step before the one with id `stop`, as the engine records them. */
+export async function doneUntil(built: Built, stop: string): Promise<void> {
+  for (const step of built.script.steps) {
+    if (step.id === stop) return;
+    await built.start(step.id);
+    await built.complete(step.id);
+  }
 }

@@ -3,30 +3,13 @@
 // the IPC contract's schema, as the router checks it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deriveCeremonyView, type ViewInput } from '../../../main/ceremony/session';
-import { CeremonyViewSchema, type CeremonyView } from '../../../preload/contract';
-import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, WITNESS_SPKI, type Built } from './transcript-builder';
+import type { ViewInput } from '../../../main/ceremony/session';
+import type { CeremonyView } from '../../../preload/contract';
+import { ADMIN, buildTranscript, SYSTEM, WITNESS, WITNESS_FINGERPRINT, WITNESS_SPKI, viewOf, type Built } from './transcript-builder';
 
 const NOW = new Date('2026-03-01T12:34:56.000Z');
 
-function view(built: Built, overrides: Partial<ViewInput> = {}): CeremonyView {
-  const derived = deriveCeremonyView({
-    directory: built.dir,
-    script: built.script,
-    entries: built.entries(),
-    loggedIn: false,
-    performed: new Map(),
-    preconditions: null,
-    activity: null,
-    busy: null,
-    finalize: { finalized: false, outputs: [], error: null },
-    now: NOW,
-    timeZone: 'UTC',
-    ...overrides,
-  });
-  // Exactly what the router would let through to the renderer.
-  return CeremonyViewSchema.parse(derived);
-}
+const view = (built: Built, overrides: Partial<ViewInput> = {}): CeremonyView => viewOf(built, { now: NOW, ...overrides });
 
 const custodian = (n: number) => ({ role: 'custodian' as const, name: `Custodian ${n}` });
 

@@ -29,6 +29,7 @@ import { forkHsmClient } from '../../main/hsm/hsm-client';
 import { BUNDLE_UR_TYPE, UrMessageDecoder } from '../../main/qr';
 import { createStatusService } from '../../main/status/status-service';
 import type { BundleFrames, CeremonyView } from '../../preload/contract';
+import { readRehearsalAnswers, trackRehearsalSecrets, type RehearsalAnswers } from '../helpers/rehearsal-answers';
 import { SecretTracker } from '../helpers/secret-scan';
 import { fakeMedia, STICK_LABEL, STICK_SERIAL, type FakeMedia } from '../unit/ceremony-session/fake-media';
 import { screenshot, stepDriver, text, transcriptLines, type StepDriver } from './ceremony-ui';
@@ -38,13 +39,6 @@ const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 const STEP = 'export-data-key';
 const BUNDLE_NAME = 'rehearsal-data-key-v1-for-Rehearsal-Recipient-REHEARSAL.bundle.json';
-
-interface RehearsalAnswers {
-  custodians: Record<string, { passphrase: string }>;
-  witnesses: Record<string, { passphrase: string }>;
-  rehearsalToken: { soPin: string; userPin: string };
-  rehearsalRecipient: { soPin: string; userPin: string };
-}
 
 /** The QR code on screen, read as a camera would: a screenshot of the code, decoded by jsQR. */
 async function readShownFrame(page: Page): Promise<string> {
@@ -100,13 +94,8 @@ describe('export step in the app: recipient, media, the bundle as animated QR', 
 
     const kdf = await kdfCost({ [FAST_KDF_ENV]: '1' });
     prepared = await prepareRehearsal(rehearsalDir, { kdf });
-    answers = JSON.parse(readFileSync(prepared.answersPath, 'utf8')) as RehearsalAnswers;
-    for (const [name, c] of Object.entries(answers.custodians)) secrets.add(`passphrase of ${name}`, c.passphrase);
-    for (const [name, w] of Object.entries(answers.witnesses)) secrets.add(`passphrase of witness ${name}`, w.passphrase);
-    secrets.add('rehearsal token SO PIN', answers.rehearsalToken.soPin);
-    secrets.add('rehearsal token user PIN', answers.rehearsalToken.userPin);
-    secrets.add('recipient SO PIN', answers.rehearsalRecipient.soPin);
-    secrets.add('recipient user PIN', answers.rehearsalRecipient.userPin);
+    answers = readRehearsalAnswers(prepared.answersPath);
+    trackRehearsalSecrets(secrets, answers);
 
     const env = { ...process.env };
     delete env.CONCLAVE_PKCS11_MODULE;

@@ -21,6 +21,7 @@ import { ceremonyServiceForStatus } from '../../main/ceremony/session';
 import { forkHsmClient } from '../../main/hsm/hsm-client';
 import { createStatusService } from '../../main/status/status-service';
 import type { CeremonyView } from '../../preload/contract';
+import { readRehearsalAnswers, trackRehearsalSecrets, type RehearsalAnswers } from '../helpers/rehearsal-answers';
 import { SecretTracker } from '../helpers/secret-scan';
 import { screenshot, stepDriver, text, transcriptLines, type StepDriver } from './ceremony-ui';
 import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR, requireBrowserBuilds, ROOT, startStaticServer, unexpectedProblems, type MainSide, type OpenedPage, type StaticServer } from './harness';
@@ -28,12 +29,6 @@ import { CHROMIUM, expectOk, lastResponse, launchChromium, openApp, RENDERER_DIR
 const CLI = join(ROOT, 'dist', 'cli', 'conclave.cjs');
 const SKIP = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 const WRONG_PASSPHRASE = 'Wrong-walrus 17 forgot the lines';
-
-interface RehearsalAnswers {
-  custodians: Record<string, { passphrase: string }>;
-  witnesses: Record<string, { passphrase: string }>;
-  rehearsalToken: { soPin: string; userPin: string };
-}
 
 describe('ceremony runner and witness screens: a rehearsal root ceremony through the UI', { skip: SKIP, timeout: 900_000 }, () => {
   let work: string;
@@ -59,12 +54,9 @@ describe('ceremony runner and witness screens: a rehearsal root ceremony through
     // The engine's own fast cost for tests: the minimum Argon2id the envelopes accept.
     const kdf = await kdfCost({ [FAST_KDF_ENV]: '1' });
     prepared = await prepareRehearsal(rehearsalDir, { kdf });
-    answers = JSON.parse(readFileSync(prepared.answersPath, 'utf8')) as RehearsalAnswers;
-    for (const [name, c] of Object.entries(answers.custodians)) secrets.add(`passphrase of ${name}`, c.passphrase);
-    for (const [name, w] of Object.entries(answers.witnesses)) secrets.add(`passphrase of witness ${name}`, w.passphrase);
+    answers = readRehearsalAnswers(prepared.answersPath);
+    trackRehearsalSecrets(secrets, answers);
     secrets.add('the wrong passphrase', WRONG_PASSPHRASE);
-    secrets.add('first SO PIN', answers.rehearsalToken.soPin);
-    secrets.add('first user PIN', answers.rehearsalToken.userPin);
 
     const env = { ...process.env };
     delete env.CONCLAVE_PKCS11_MODULE;

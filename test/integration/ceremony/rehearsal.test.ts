@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readRehearsalAnswers, trackRehearsalSecrets } from '../../helpers/rehearsal-answers';
 import { listFiles, SecretTracker } from '../../helpers/secret-scan';
 import { conclave, verifiedTranscript } from './cli-run';
 
@@ -33,22 +34,12 @@ test('conclave rehearse --out DIR: sealed, verified, no secret leaked, root key 
   assert.equal(verify.status, 0, `${verify.stdout}\n${verify.stderr}`);
 
   // Secrets: every passphrase and PIN the rehearsal used, searched in every file but the two allowed places.
-  const answers = JSON.parse(readFileSync(join(dir, 'rehearsal-answers.json'), 'utf8')) as {
-    custodians: Record<string, { passphrase: string }>;
-    witnesses: Record<string, { passphrase: string }>;
-    rehearsalToken: { soPin: string; userPin: string };
-    rehearsalRecipient: { label: string; soPin: string; userPin: string };
-  };
+  const answers = readRehearsalAnswers(join(dir, 'rehearsal-answers.json'));
   const pins = JSON.parse(readFileSync(join(dir, 'rehearsal-token', 'rehearsal-pins.json'), 'utf8')) as { soPin: string; userPin: string };
   const secrets = new SecretTracker();
-  for (const [name, c] of Object.entries(answers.custodians)) secrets.add(`passphrase of ${name}`, c.passphrase);
-  for (const [name, w] of Object.entries(answers.witnesses)) secrets.add(`passphrase of witness ${name}`, w.passphrase);
-  secrets.add('first SO PIN', answers.rehearsalToken.soPin);
-  secrets.add('first user PIN', answers.rehearsalToken.userPin);
+  trackRehearsalSecrets(secrets, answers);
   secrets.add('SO PIN after setup', pins.soPin);
   secrets.add('user PIN after setup', pins.userPin);
-  secrets.add('recipient SO PIN', answers.rehearsalRecipient.soPin);
-  secrets.add('recipient user PIN', answers.rehearsalRecipient.userPin);
   assert.equal(secrets.size, 12);
   const tokenFiles = listFiles(join(dir, 'rehearsal-token'));
   const { findings, filesScanned } = secrets.scan([dir], { allow: [join(dir, 'rehearsal-answers.json'), ...tokenFiles] });

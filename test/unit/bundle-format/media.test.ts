@@ -13,6 +13,7 @@ import { writeToMedium } from '../../../main/bundle/media/write-to-medium';
 import { sha256Hex } from '../../../main/files/atomic-write';
 import { parseData } from '../../../main/transcript/entry-schema';
 import { DomainError } from '../../../native/errors';
+import { sanDiskStick, sdCard, stickWithoutSerial, systemDisk } from '../room/fake-block-devices';
 import { fakeTree, type Entry } from '../room/fake-tree';
 
 const places = realpathSync(mkdtempSync(join(tmpdir(), 'conclave-media-')));
@@ -30,13 +31,6 @@ const NESTED_FIXED = join(USB, 'scratch');
 mkdirSync(NESTED_FIXED);
 const escape = (path: string) => path.replace(/ /g, '\\040');
 
-const USB_DEV = 'devices/pci0000:00/0000:00:14.0/usb1/1-2';
-const SDB = `${USB_DEV}/1-2:1.0/host6/target6:0:0/6:0:0:0/block/sdb`;
-const USB_DEV3 = 'devices/pci0000:00/0000:00:14.0/usb1/1-3';
-const SDD = `${USB_DEV3}/1-3:1.0/host8/target8:0:0/8:0:0:0/block/sdd`;
-const VDA = 'devices/pci0000:00/0000:00:04.0/virtio1/block/vda';
-const MMC = 'devices/pci0000:00/0000:00:1e.6/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0';
-
 const machine: Record<string, Entry> = {
   'proc/self/mounts': [
     '/dev/vda / ext4 rw,relatime 0 0',
@@ -46,37 +40,11 @@ const machine: Record<string, Entry> = {
     `/dev/vda2 ${escape(NESTED_FIXED)} ext4 rw,relatime 0 0`,
     `/dev/sdd1 ${NOSERIAL} exfat rw,relatime 0 0`,
   ].join('\n'),
-  [`sys/${USB_DEV}/idVendor`]: '0781\n',
-  [`sys/${USB_DEV}/serial`]: '4C530001230101116093\n',
-  [`sys/${SDB}/removable`]: '1\n',
-  [`sys/${SDB}/size`]: '60063744\n',
-  [`sys/${SDB}/dev`]: '8:16\n',
-  [`sys/${SDB}/device/vendor`]: 'SanDisk \n',
-  [`sys/${SDB}/device/model`]: 'Cruzer Blade    \n',
-  [`sys/${SDB}/sdb1/size`]: '60061696\n',
-  [`sys/${SDB}/sdb1/dev`]: '8:17\n',
-  'sys/block/sdb': { link: `../${SDB}` },
-  [`sys/${SDD}/removable`]: '1\n',
-  [`sys/${SDD}/size`]: '15630336\n',
-  [`sys/${SDD}/sdd1/size`]: '15628288\n',
-  'sys/block/sdd': { link: `../${SDD}` },
-  [`sys/${VDA}/removable`]: '0\n',
-  [`sys/${VDA}/size`]: '41943040\n',
-  [`sys/${VDA}/vda2/size`]: '20971520\n',
-  'sys/block/vda': { link: `../${VDA}` },
-  [`sys/${MMC}/removable`]: '0\n',
-  [`sys/${MMC}/size`]: '62333952\n',
-  [`sys/${MMC}/dev`]: '179:0\n',
-  [`sys/${MMC}/device/type`]: 'SD\n',
-  [`sys/${MMC}/mmcblk0p1/size`]: '62332928\n',
-  [`sys/${MMC}/mmcblk0p1/dev`]: '179:1\n',
-  'sys/block/mmcblk0': { link: `../${MMC}` },
+  ...sanDiskStick(),
+  ...stickWithoutSerial(),
+  ...systemDisk({ partition: true }),
+  ...sdCard(),
   'run/udev/data/b179:0': 'E:ID_SERIAL_SHORT=0x1234abcd\n',
-  'dev/sdb1': '',
-  'dev/sdd1': '',
-  'dev/mmcblk0p1': '',
-  'dev/vda': '',
-  'dev/vda2': '',
   'dev/disk/by-label/CEREMONY\\x20KEYS': { link: '../../sdb1' },
 };
 

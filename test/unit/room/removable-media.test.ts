@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { parseMounts, probeRemovableMedia } from '../../../native/probes/removable-media';
 import { removableMediaCheck } from '../../../main/room/room-checks';
+import { sanDiskStick, sdCard, systemDisk } from './fake-block-devices';
 import { fakeTree, type Entry } from './fake-tree';
 
-const USB_DEV = 'devices/pci0000:00/0000:00:14.0/usb1/1-2';
-const SDB = `${USB_DEV}/1-2:1.0/host6/target6:0:0/6:0:0:0/block/sdb`;
-const VDA = 'devices/pci0000:00/0000:00:04.0/virtio1/block/vda';
-const MMC = 'devices/pci0000:00/0000:00:1e.6/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0';
 const USB_DEV2 = 'devices/pci0000:00/0000:00:14.0/usb2/2-1';
 const SDC = `${USB_DEV2}/2-1:1.0/host7/target7:0:0/7:0:0:0/block/sdc`;
 const DM0 = 'devices/virtual/block/dm-0';
@@ -22,28 +19,11 @@ const machine: Record<string, Entry> = {
     'tmpfs /run tmpfs rw,nosuid,nodev 0 0',
   ].join('\n'),
   // USB stick: removable, under a USB controller, serial on the USB device.
-  [`sys/${USB_DEV}/idVendor`]: '0781\n',
-  [`sys/${USB_DEV}/serial`]: '4C530001230101116093\n',
-  [`sys/${SDB}/removable`]: '1\n',
-  [`sys/${SDB}/size`]: '60063744\n',
-  [`sys/${SDB}/dev`]: '8:16\n',
-  [`sys/${SDB}/device/vendor`]: 'SanDisk \n',
-  [`sys/${SDB}/device/model`]: 'Cruzer Blade    \n',
-  [`sys/${SDB}/sdb1/size`]: '60061696\n',
-  [`sys/${SDB}/sdb1/dev`]: '8:17\n',
-  'sys/block/sdb': { link: `../${SDB}` },
+  ...sanDiskStick(),
   // The system disk: not removable, not USB.
-  [`sys/${VDA}/removable`]: '0\n',
-  [`sys/${VDA}/size`]: '41943040\n',
-  'sys/block/vda': { link: `../${VDA}` },
+  ...systemDisk({ partition: false }),
   // An SD card in a built-in reader: removable flag 0, but the card type says SD.
-  [`sys/${MMC}/removable`]: '0\n',
-  [`sys/${MMC}/size`]: '62333952\n',
-  [`sys/${MMC}/dev`]: '179:0\n',
-  [`sys/${MMC}/device/type`]: 'SD\n',
-  [`sys/${MMC}/mmcblk0p1/size`]: '62332928\n',
-  [`sys/${MMC}/mmcblk0p1/dev`]: '179:1\n',
-  'sys/block/mmcblk0': { link: `../${MMC}` },
+  ...sdCard(),
   'run/udev/data/b179:0': 'S:disk/by-id/mmc-SD64G_0x1234abcd\nE:ID_SERIAL=SD64G_0x1234abcd\nE:ID_SERIAL_SHORT=0x1234abcd\n',
   'run/udev/data/b179:1': 'E:ID_FS_LABEL=witness_sd\nE:ID_FS_TYPE=ext4\n',
   // A LUKS-encrypted stick: mounted as dm-0, whose slave is sdc1 on a USB disk.
@@ -59,9 +39,6 @@ const machine: Record<string, Entry> = {
   'sys/block/dm-0': { link: `../${DM0}` },
   'dev/dm-0': '',
   'dev/mapper/luks-ceremony': { link: '../dm-0' },
-  'dev/sdb1': '',
-  'dev/mmcblk0p1': '',
-  'dev/vda': '',
   'dev/disk/by-label/CEREMONY\\x20KEYS': { link: '../../sdb1' },
 };
 
@@ -117,7 +94,7 @@ describe('removable media probe', () => {
   });
 
   test('no removable media mounted warns with what to do', () => {
-    const bare = fakeTree({ 'proc/self/mounts': '/dev/vda / ext4 rw 0 0\n', [`sys/${VDA}/removable`]: '0\n', 'sys/block/vda': { link: `../${VDA}` } });
+    const bare = fakeTree({ 'proc/self/mounts': '/dev/vda / ext4 rw 0 0\n', ...systemDisk({ partition: false }) });
     try {
       const report = probeRemovableMedia({ procRoot: bare.path('proc'), sysRoot: bare.path('sys'), devRoot: bare.path('dev') });
       assert.deepEqual(report.media, []);

@@ -3,10 +3,11 @@
 // without a passphrase. Neither prints or writes the passphrase. Exit: 0 ok, 1 failure
 // (file exists, weak or mismatched passphrase, write failed), 2 usage, 3 (show) the
 // file is missing or not a valid witness key file.
-import { lstat, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DomainError } from '../../native/errors';
 import { writeFileAtomic } from '../files/atomic-write';
+import { pathTaken } from '../files/path-taken';
 import { checkPassphrase, encodePassphrase } from '../quorum/passphrase-policy';
 import { createWitnessKey } from '../witness/create-witness-key';
 import { spkiToPem } from '../witness/ed25519-keys';
@@ -62,19 +63,9 @@ export function renderWitnessKey(path: string, info: WitnessPublicInfo): string 
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
 /** A reason the file cannot be written, checked before any passphrase is asked for; null when it can. */
 async function unwritable(path: string): Promise<DomainError | null> {
-  if (await exists(path)) {
+  if (await pathTaken(path)) {
     return new DomainError({
       code: 'FILE_EXISTS',
       message: `${path} already exists; Conclave never overwrites a file.`,

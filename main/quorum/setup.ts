@@ -5,7 +5,8 @@
 // record and overwrites every secret in memory. Steps happen once, in order; an
 // out-of-order or repeated call is refused with an error that says what to do instead.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { isDirectory } from '../../native/probes/fs-read';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DomainError } from '../../native/errors';
 import type { TokenInfoFacts } from '../../native/hsm/protocol';
@@ -110,13 +111,7 @@ function newCeremonyId(now: Date): string {
 
 function assertDirectory(path: string, what: string): void {
   if (!isAbsolute(path)) throw setupError('PATH_NOT_ABSOLUTE', `The ${what} "${path}" is not an absolute path.`, 'Choose the folder again.');
-  let ok = false;
-  try {
-    ok = statSync(path).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw setupError('DIRECTORY_NOT_FOUND', `The ${what} ${path} does not exist or is not a folder.`, 'Check that the medium is mounted and choose an existing folder.');
+  if (!isDirectory(path)) throw setupError('DIRECTORY_NOT_FOUND', `The ${what} ${path} does not exist or is not a folder.`, 'Check that the medium is mounted and choose an existing folder.');
 }
 
 /** Errors after which it is unknown whether the call reached the token. */

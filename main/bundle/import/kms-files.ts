@@ -3,10 +3,11 @@
 // in a folder of their choice. Every file is written atomically and none is ever
 // overwritten: all three names are checked first, and if a later write fails the files
 // this call wrote are removed again, so the folder holds all three or none.
-import { lstat, mkdir, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../../native/errors';
 import { writeFileAtomic, type WrittenFile } from '../../files/atomic-write';
+import { pathTaken } from '../../files/path-taken';
 import type { BundleManifest } from '../format/schema';
 import { kmsHandoff } from '../kms/handoff';
 import { importError } from './errors';
@@ -17,16 +18,6 @@ export interface KmsFiles {
   directory: string;
   files: WrittenFile[];
   command: string;
-}
-
-async function taken(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 function commandText(manifest: BundleManifest, bundleSha256: string, command: string): string {
@@ -62,7 +53,7 @@ export async function writeKmsFiles(directory: string, manifest: BundleManifest,
     throw importError('IMPORT_KMS_FILES_FAILED', `The folder ${directory} for the KMS import files cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Choose a folder you may write to.');
   }
   for (const [name] of contents) {
-    if (await taken(join(directory, name))) {
+    if (await pathTaken(join(directory, name))) {
       throw new DomainError({
         code: 'FILE_EXISTS',
         message: `${join(directory, name)} already exists; Conclave never overwrites import material. Nothing was written.`,

@@ -7,6 +7,7 @@
 // the step runs, so this is a preview for people, never a substitute.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { isDirectory } from '../../../native/probes/fs-read';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../../native/errors';
 import type { BackupPreview } from '../../../preload/contract';
@@ -27,13 +28,7 @@ const refused = (code: string, message: string, action: string) => new DomainErr
 /** The backup folder must be a folder that exists: a mistyped path is refused before anything is recorded. */
 export function assertBackupFolder(directory: string): void {
   assertAbsolute(directory, 'backup ceremony folder');
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(directory).isDirectory();
-  } catch {
-    isDirectory = false;
-  }
-  if (!isDirectory) {
+  if (!isDirectory(directory)) {
     throw refused('BACKUP_FOLDER_NOT_FOUND', `There is no folder ${directory}.`, "Give the backup ceremony's folder (it holds the wrapped key file and the backup-shares folder); check that its medium is mounted.");
   }
 }

@@ -13,7 +13,8 @@
 // A witness's own token is opened in an HSM worker of its own (openWitnessHsm), never
 // through the ceremony token's worker. The medium an export step copies its bundle to is
 // the administrator's choice for that one perform, held like the other inputs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isDirectory } from '../../../native/probes/fs-read';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../../native/errors';
 import type { RemovableMediaProbeOptions } from '../../../native/probes/removable-media';
@@ -623,13 +624,7 @@ class Session implements CeremonyService {
     }
     const { directory } = medium;
     assertAbsolute(directory, 'folder on the medium');
-    let isDirectory = false;
-    try {
-      isDirectory = statSync(directory).isDirectory();
-    } catch {
-      isDirectory = false;
-    }
-    if (!isDirectory) {
+    if (!isDirectory(directory)) {
       throw refused('MEDIUM_FOLDER_NOT_FOUND', `There is no folder ${directory}.`, 'Check that the medium is mounted and the folder exists, then perform the step again.');
     }
     const confirmation = medium.nonRemovableConfirmation ?? null;
